@@ -1,0 +1,5 @@
+// The Wasm core's exports, one line per kernel family.
+export { alloc, free } from "./memory";
+export { rngSeed, rngU32, rngUniform, rngNormal } from "./rng";
+export { matmulScratchLength, matmul, matvec } from "./linalg";
+export { logisticLossGrad, logisticDecision } from "./logistic";

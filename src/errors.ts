@@ -1,0 +1,14 @@
+/** Errors with a meaning of their own; plain TypeError and RangeError cover the rest. */
+
+/** A model method that needs a fitted model was called before `fit`. */
+export class NotFittedError extends Error {
+  override name = "NotFittedError";
+  constructor(model: string) {
+    super(`this ${model} is not fitted yet: call fit first`);
+  }
+}
+
+/** Input data that is well typed but unusable (ragged, misaligned, NaN). */
+export class DataError extends RangeError {
+  override name = "DataError";
+}

@@ -1,0 +1,102 @@
+/**
+ * The Wasm backend: thin wrappers that copy inputs into Wasm memory, run a
+ * kernel from assembly/ and copy the results out. Every length is checked
+ * by the caller (the models validate their inputs), so the kernels do not.
+ */
+import type { Backend, LogisticProblem } from "../backend.js";
+import type { Matrix } from "../data/matrix.js";
+import { WasmArena, withArena } from "./memory.js";
+
+function matmul(
+  a: Float64Array,
+  b: Float64Array,
+  m: number,
+  k: number,
+  n: number,
+): Float64Array {
+  return withArena("matmul", (arena) => {
+    const aPtr = arena.copyIn(a, "matrix A");
+    const bPtr = arena.copyIn(b, "matrix B");
+    const cPtr = arena.allocF64(m * n, "matrix C");
+    const scratch = arena.exports.matmulScratchLength(m, k, n);
+    const sPtr = arena.allocF64(scratch, "matmul packing buffer");
+    arena.exports.matmul(aPtr, bPtr, cPtr, m, k, n, sPtr);
+    return arena.copyOutF64(cPtr, m * n);
+  });
+}
+
+function matvec(
+  a: Float64Array,
+  x: Float64Array,
+  m: number,
+  n: number,
+): Float64Array {
+  return withArena("matvec", (arena) => {
+    const aPtr = arena.copyIn(a, "matrix A");
+    const xPtr = arena.copyIn(x, "vector x");
+    const yPtr = arena.allocF64(m, "vector y");
+    arena.exports.matvec(aPtr, xPtr, yPtr, m, n);
+    return arena.copyOutF64(yPtr, m);
+  });
+}
+
+/**
+ * X and y are copied into Wasm memory once; each `lossGrad` call copies the
+ * parameters in and the gradient out (nParams values each way).
+ */
+function logisticProblem(
+  X: Matrix,
+  y: Float64Array,
+  nRows: number,
+  alpha: number,
+): LogisticProblem {
+  const arena = new WasmArena();
+  const nParams = nRows * (X.cols + 1);
+  try {
+    const xPtr = arena.copyIn(X.data, "training matrix X");
+    const yPtr = arena.copyIn(y, "labels y");
+    const wPtr = arena.allocF64(nParams, "coefficients");
+    const gPtr = arena.allocF64(nParams, "gradient");
+    const zPtr = arena.allocF64(nRows, "decision scratch");
+    const ex = arena.exports;
+    return {
+      nParams,
+      lossGrad(w, grad) {
+        arena.f64(wPtr, nParams).set(w);
+        const loss = ex.logisticLossGrad(
+          xPtr, yPtr, X.rows, X.cols, nRows, wPtr, gPtr, alpha, zPtr,
+        );
+        grad.set(arena.f64(gPtr, nParams));
+        return loss;
+      },
+      dispose() {
+        arena.free();
+      },
+    };
+  } catch (err) {
+    arena.free();
+    throw err;
+  }
+}
+
+function logisticDecision(
+  X: Matrix,
+  nRows: number,
+  w: Float64Array,
+): Float64Array {
+  return withArena("logisticDecision", (arena) => {
+    const xPtr = arena.copyIn(X.data, "matrix X");
+    const wPtr = arena.copyIn(w, "coefficients");
+    const outPtr = arena.allocF64(X.rows * nRows, "decision values");
+    arena.exports.logisticDecision(xPtr, X.rows, X.cols, nRows, wPtr, outPtr);
+    return arena.copyOutF64(outPtr, X.rows * nRows);
+  });
+}
+
+export const wasmBackend: Backend = {
+  name: "wasm",
+  matmul,
+  matvec,
+  logisticProblem,
+  logisticDecision,
+};
