@@ -1,11 +1,16 @@
 /**
  * Dense linear algebra, the TypeScript twin of assembly/linalg.ts: the
- * smallest clearly correct versions, in the same summation order where
- * that is cheap.
+ * smallest clearly correct versions. Both sides start every output element
+ * at +0 and add the rounded products in the same order, without FMA, so the
+ * Wasm results are bit-identical to these (NaN payloads aside).
  */
 
 /** Scratch elements the Wasm `matmul` needs; the twin needs none. */
-export function matmulScratchLength(_m: number, _k: number, _n: number): number {
+export function matmulScratchLength(
+  _m: number,
+  _k: number,
+  _n: number,
+): number {
   return 0;
 }
 
@@ -24,14 +29,19 @@ export function matmul(
 ): void {
   C.fill(0, 0, m * n);
   for (let i = 0; i < m; i++) {
+    const ci = i * n;
     for (let p = 0; p < k; p++) {
       const a = A[i * k + p];
-      for (let j = 0; j < n; j++) C[i * n + j] += a * B[p * n + j];
+      const bp = p * n;
+      for (let j = 0; j < n; j++) C[ci + j] += a * B[bp + j];
     }
   }
 }
 
-/** y = A x for row-major A (m x n). */
+/**
+ * y = A x for row-major A (m x n), each y[i] summed over j from 0 upwards,
+ * as the Wasm kernel does.
+ */
 export function matvec(
   A: Float64Array,
   x: Float64Array,
@@ -40,8 +50,9 @@ export function matvec(
   n: number,
 ): void {
   for (let i = 0; i < m; i++) {
+    const ai = i * n;
     let s = 0;
-    for (let j = 0; j < n; j++) s += A[i * n + j] * x[j];
+    for (let j = 0; j < n; j++) s += A[ai + j] * x[j];
     y[i] = s;
   }
 }

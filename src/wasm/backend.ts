@@ -14,6 +14,18 @@ function matmul(
   k: number,
   n: number,
 ): Float64Array {
+  // The kernel reads and writes raw memory, so shapes are checked here.
+  for (const [name, v] of [["m", m], ["k", k], ["n", n]] as const) {
+    if (!Number.isInteger(v) || v < 0 || v > 0x7fffffff) {
+      throw new RangeError(`${name} must be an integer in [0, 2^31), got ${v}`);
+    }
+  }
+  if (a.length !== m * k) {
+    throw new RangeError(`a length must be m * k = ${m * k}, got ${a.length}`);
+  }
+  if (b.length !== k * n) {
+    throw new RangeError(`b length must be k * n = ${k * n}, got ${b.length}`);
+  }
   return withArena("matmul", (arena) => {
     const aPtr = arena.copyIn(a, "matrix A");
     const bPtr = arena.copyIn(b, "matrix B");
@@ -31,6 +43,18 @@ function matvec(
   m: number,
   n: number,
 ): Float64Array {
+  // The kernel reads and writes raw memory, so shapes are checked here.
+  for (const [name, v] of [["m", m], ["n", n]] as const) {
+    if (!Number.isInteger(v) || v < 0 || v > 0x7fffffff) {
+      throw new RangeError(`${name} must be an integer in [0, 2^31), got ${v}`);
+    }
+  }
+  if (a.length !== m * n) {
+    throw new RangeError(`a length must be m * n = ${m * n}, got ${a.length}`);
+  }
+  if (x.length !== n) {
+    throw new RangeError(`x length must be n = ${n}, got ${x.length}`);
+  }
   return withArena("matvec", (arena) => {
     const aPtr = arena.copyIn(a, "matrix A");
     const xPtr = arena.copyIn(x, "vector x");

@@ -1,0 +1,65 @@
+/**
+ * The `wasmlearn` program. `main(argv, io)` runs one command with injected
+ * output and returns the exit code: 0 success, 1 a user error (bad option,
+ * bad data), 2 an internal failure.
+ */
+import { Command, CommanderError } from "commander";
+import { DataError } from "../errors.js";
+import { fusionCommand } from "./fusion.js";
+import { benchCommand } from "./bench.js";
+import { processIO, UsageError, type CliIO } from "./io.js";
+
+const VERSION = "0.1.0";
+
+function isUserError(err: unknown): boolean {
+  return (
+    err instanceof UsageError ||
+    err instanceof DataError ||
+    err instanceof RangeError ||
+    err instanceof TypeError ||
+    (err instanceof Error && (err as NodeJS.ErrnoException).code === "ENOENT")
+  );
+}
+
+/** Runs the program on `argv` (without node and script); resolves to the exit code. */
+export async function main(argv: readonly string[], io: CliIO = processIO()): Promise<number> {
+  let exitCode = 0;
+  const setExit = (code: number) => (exitCode = code);
+  const program = new Command("wasmlearn")
+    .description(
+      "machine learning with a WebAssembly core: multimodal fusion, logistic regression, benchmarks",
+    )
+    .version(VERSION)
+    .showHelpAfterError("(run with --help for usage)")
+    .exitOverride()
+    .configureOutput({
+      writeOut: (s) => io.stdout(s),
+      writeErr: (s) => io.stderr(s),
+    });
+  for (const cmd of [fusionCommand(io, setExit), benchCommand(io, setExit)]) {
+    cmd.exitOverride().configureOutput({
+      writeOut: (s) => io.stdout(s),
+      writeErr: (s) => io.stderr(s),
+    });
+    cmd.showHelpAfterError("(run with --help for usage)");
+    program.addCommand(cmd);
+  }
+
+  try {
+    await program.parseAsync(argv as string[], { from: "user" });
+    return exitCode;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      // commander has already printed its message
+      return err.exitCode === 0 ? 0 : 1;
+    }
+    const message = err instanceof Error ? err.message : String(err);
+    if (isUserError(err)) {
+      io.stderr(`error: ${message}\n`);
+      return 1;
+    }
+    io.stderr(`internal error: ${message}\n`);
+    if (err instanceof Error && err.stack) io.stderr(`${err.stack}\n`);
+    return 2;
+  }
+}

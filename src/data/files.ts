@@ -1,0 +1,82 @@
+/**
+ * Reading CSV files from disk. Node only: this is the one module that
+ * imports node:fs and node:zlib. Only modalities.ts and mfeat.ts import
+ * it, so the rest of src/data/ stays usable in browsers.
+ */
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { gunzipSync } from "node:zlib";
+import { DataError } from "../errors.js";
+import { describe } from "./matrix.js";
+import { parseCsv, type CsvOptions, type CsvTable } from "./csv.js";
+
+/** Options of {@link readCsvFile}: those of parseCsv but the source. */
+export type CsvFileOptions = Omit<CsvOptions, "source">;
+
+/** The first two bytes of every gzip member (RFC 1952, ID1 and ID2). */
+const GZIP_MAGIC = [0x1f, 0x8b];
+
+/**
+ * Reads a CSV file, gzip-compressed or not, and parses it with
+ * {@link parseCsv}; errors name the file by `path`. Compression is
+ * detected from the content, so the name need not end in ".gz". The text
+ * must be UTF-8.
+ * @param path a file path, or a file: URL
+ * @param options label column and delimiter, as for parseCsv
+ * @throws RangeError when `path` names no file, or a directory
+ * @throws DataError for corrupt gzip data, and everything parseCsv throws
+ */
+export function readCsvFile(
+  path: string | URL,
+  options: CsvFileOptions = {},
+): CsvTable {
+  const source = sourceName(path);
+  const text = readText(path, source);
+  return parseCsv(text, { ...options, source });
+}
+
+/**
+ * How error messages name a file: the path as given, or a file: URL's
+ * path.
+ * @throws TypeError when `path` is neither a string nor a URL
+ */
+export function sourceName(path: string | URL): string {
+  if (path instanceof URL) return fileURLToPath(path);
+  if (typeof path !== "string") {
+    throw new TypeError(`path must be a string or URL, got ${describe(path)}`);
+  }
+  return path;
+}
+
+function readText(path: string | URL, source: string): string {
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(path);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === "ENOENT") {
+      throw new RangeError(
+        `path must name an existing file, got ${JSON.stringify(source)}`,
+        { cause: err },
+      );
+    }
+    if (code === "EISDIR") {
+      throw new RangeError(
+        `path must name a file, got the directory ${JSON.stringify(source)}`,
+        { cause: err },
+      );
+    }
+    throw err;
+  }
+  if (bytes[0] === GZIP_MAGIC[0] && bytes[1] === GZIP_MAGIC[1]) {
+    try {
+      bytes = gunzipSync(bytes);
+    } catch (err) {
+      throw new DataError(
+        `${source} must be valid gzip data, got: ${(err as Error).message}`,
+        { cause: err },
+      );
+    }
+  }
+  return bytes.toString("utf8");
+}
