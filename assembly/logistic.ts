@@ -37,8 +37,11 @@ export function logisticLossGrad(
     const yi = <i32>load<f64>(yPtr + (<usize>i << 3));
     if (nRows == 1) {
       const z = dot(xi, wPtr, nFeatures) + load<f64>(bPtr);
-      loss += Math.max(z, 0.0) + Math.log1p(Math.exp(-Math.abs(z))) - <f64>yi * z;
-      const r = sigmoid(z) - <f64>yi;
+      // One exp serves both: e = e^-|z| in (0, 1], log(1 + e^z) =
+      // max(z, 0) + log1p(e), sigmoid(z) = 1 / (1 + e) or e / (1 + e).
+      const e = Math.exp(-Math.abs(z));
+      loss += Math.max(z, 0.0) + Math.log1p(e) - <f64>yi * z;
+      const r = (z >= 0 ? 1.0 : e) / (1.0 + e) - <f64>yi;
       axpy(r, xi, gradPtr, nFeatures);
       store<f64>(gbPtr, load<f64>(gbPtr) + r);
       continue;
@@ -105,12 +108,4 @@ export function logisticDecision(
       store<f64>(outPtr + ((<usize>(i * nRows + c)) << 3), z);
     }
   }
-}
-
-/** 1 / (1 + e^-z), evaluated on the side that cannot overflow. */
-@inline
-function sigmoid(z: f64): f64 {
-  if (z >= 0) return 1.0 / (1.0 + Math.exp(-z));
-  const e = Math.exp(z);
-  return e / (1.0 + e);
 }

@@ -39,9 +39,11 @@ export function logisticLossGrad(
       if (z[c] > zMax) zMax = z[c];
     }
     if (nRows === 1) {
+      // one exp for both the loss and sigmoid(z), as in the Wasm kernel
       const zi = z[0];
-      loss += Math.max(zi, 0) + Math.log1p(Math.exp(-Math.abs(zi))) - yi * zi;
-      addResidual(X, xi, d, grad, 0, b0, sigmoid(zi) - yi);
+      const e = Math.exp(-Math.abs(zi));
+      loss += Math.max(zi, 0) + Math.log1p(e) - yi * zi;
+      addResidual(X, xi, d, grad, 0, b0, (zi >= 0 ? 1 : e) / (1 + e) - yi);
       continue;
     }
     let sum = 0;

@@ -1,0 +1,42 @@
+/**
+ * wasmlearn's public API. Models and experiments run their kernels in
+ * WebAssembly by default (`backend: "wasm"`) or in plain TypeScript
+ * (`backend: "ts"`). In Node the Wasm module loads on first use; in a
+ * browser, `await ready()` first.
+ */
+export { ready, WasmLoadError } from "./wasm/load.js";
+export { WasmMemoryError } from "./wasm/memory.js";
+export { getBackend, BACKENDS } from "./backend.js";
+export type { Backend, BackendName, LogisticProblem } from "./backend.js";
+export { DataError, NotFittedError } from "./errors.js";
+
+export { LogisticRegression, accuracy } from "./models/logistic.js";
+export type {
+  LogisticRegressionOptions,
+  LogisticRegressionJSON,
+} from "./models/logistic.js";
+export { makeClassifier, MODEL_NAMES } from "./models/classifier.js";
+export type { Classifier, ModelName, ModelSettings } from "./models/classifier.js";
+export { minimizeLbfgs } from "./optim/lbfgs.js";
+export type { LbfgsOptions, LbfgsResult, Objective } from "./optim/lbfgs.js";
+
+export { matrix, toMatrix, hstack, takeRows } from "./data/matrix.js";
+export type { Matrix, MatrixLike } from "./data/matrix.js";
+export type { Label, Modality, MultiViewDataset } from "./data/dataset.js";
+export { parseCsv, alignModalities } from "./data/csv.js";
+export { encodeLabels } from "./data/labels.js";
+export { trainTestSplit } from "./data/split.js";
+export { StandardScaler } from "./data/scale.js";
+export { makeMultimodal } from "./data/synthetic.js";
+export { Rng } from "./kernels/rng.js";
+
+export { runFusion } from "./fusion/experiment.js";
+export type { FusionOptions, FusionResult, FusionRow } from "./fusion/experiment.js";
+export { earlyFeatures, crossFeatures } from "./fusion/features.js";
+
+// Node only: these read files (the shipped data sets, your CSV files).
+export { loadMfeat, loadWdbc, MFEAT_VIEWS } from "./data/mfeat.js";
+export { readCsvFile } from "./data/files.js";
+export { loadModalities } from "./data/modalities.js";
+
+export { barChart, groupedBarChart, lineChart, formatTable } from "./charts/index.js";
