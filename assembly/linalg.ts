@@ -10,13 +10,14 @@
 // so the loops below load and store without further checks.
 
 // Blocking of the packed product (Goto & van de Geijn 2008, sec. 4-6). One
-// MR x NR tile of C lives in 8 f64x2 registers through a KC-deep sum; x64
-// V8 has 16 vector registers, which a 4 x 4 tile plus 2 B and 1 A vector fit.
+// MR x NR tile of C lives in 8 f64x2 registers through a KC-deep sum. V8 on
+// x64 allocates 15 vector registers: the 4 x 4 tile, 2 B vectors, 1 A splat
+// and 1 product fit; a 6 x 4 tile spilled and ran 20% slower.
 const MR = 4; // rows of the register tile
 const NR = 4; // columns of the register tile (two f64x2 per row)
-const KC = 256; // depth of a block: a 4 x KC panel of packed B is 8 KiB (L1)
-const MC = 96; // rows of A packed per block: 96 x 256 x 8 = 192 KiB (L2)
-const NC = 1024; // columns of B packed per block: at most 2 MiB of scratch
+const KC = 256; // depth of a block: a 4 x KC panel of packed A is 8 KiB (L1)
+const MC = 96; // rows of A packed per block: 96 x 256 x 8 = 192 KiB
+const NC = 512; // columns of B per block: 256 x 512 x 8 = 1 MiB (half of L2)
 const TILE_LENGTH = MR * NR; // f64 of the spare tile used at the edges
 
 /** `x` rounded up to a multiple of `to` (a power of two). */
@@ -38,9 +39,9 @@ function packedALength(m: i32, k: i32): i32 {
 }
 
 /**
- * Scratch f64 elements `matmul` needs for packing, at most
- * 256 * 1024 + 96 * 256 + 16 (about 2.2 MiB) whatever the shape; 0 when the
- * product is empty or k = 0.
+ * Scratch f64 elements `matmul` needs for packing: at most
+ * 256 * 512 + 96 * 256 + 16 = 155,664 (1.2 MiB) whatever the shape; 0 when
+ * the product is empty or k = 0.
  */
 export function matmulScratchLength(m: i32, k: i32, n: i32): i32 {
   if (m == 0 || n == 0 || k == 0) return 0;
@@ -220,9 +221,12 @@ function copyCorner(
  * src/kernels/linalg.ts `matmul`, Goto & van de Geijn 2008 (ACM TOMS 34(3)).
  * `scratchPtr` holds `matmulScratchLength(m, k, n)` f64 for packing.
  * Loops, outer to inner: NC columns of B, KC steps of the sum (B block
- * packed), MC rows of A (A block packed), NR-column panels, MR-row panels.
+ * packed), MC rows of A (A block packed), MR-row panels, NR-column panels.
  * Edge tiles run the same micro-kernel on a zero-padded spare tile.
- * Measured ~25-30 GFLOPS at n = 512 on one core (about 6x the twin).
+ * Measured 20-21 GFLOPS for n = 128 .. 1024 on one core of a Xeon
+ * (Sapphire Rapids, Node 20), about 22x the twin. That is the micro-kernel's
+ * own speed with its data in L1: separate f64x2 mul and add run at 3 per
+ * cycle there, so only FMA (which would change the rounding) goes faster.
  */
 export function matmul(
   aPtr: usize,
@@ -255,13 +259,14 @@ export function matmul(
         const mc = min(MC, m - ic);
         packA(aPtr, k, ic, mc, pc, kc, aPack);
 
-        // One packed B panel stays in L1 while the A panels stream past.
-        for (let jr = 0; jr < nc; jr += NR) {
-          const cols = min(NR, nc - jr);
-          const bPanel = bPack + ((<usize>jr * <usize>kc) << 3);
-          for (let ir = 0; ir < mc; ir += MR) {
-            const rows = min(MR, mc - ir);
-            const aPanel = aPack + ((<usize>ir * <usize>kc) << 3);
+        // One packed A panel stays in L1 while the B panels stream past
+        // from L2.
+        for (let ir = 0; ir < mc; ir += MR) {
+          const rows = min(MR, mc - ir);
+          const aPanel = aPack + ((<usize>ir * <usize>kc) << 3);
+          for (let jr = 0; jr < nc; jr += NR) {
+            const cols = min(NR, nc - jr);
+            const bPanel = bPack + ((<usize>jr * <usize>kc) << 3);
             const c =
               cPtr + ((<usize>(ic + ir) * <usize>n + <usize>(jc + jr)) << 3);
             if (rows == MR && cols == NR) {

@@ -59,7 +59,14 @@ function instantiateSync(module: WebAssembly.Module): WasmExports {
   return exports;
 }
 
-async function compileFrom(source: WasmSource): Promise<WebAssembly.Module> {
+/**
+ * Compiles the module from a URL, bytes or an already compiled module. A
+ * URL is fetched (in Node, a file: URL is read from disk); when the server
+ * sends `application/wasm` it is compiled while streaming, otherwise (or
+ * if streaming fails) from the downloaded bytes.
+ * @throws WasmLoadError naming the URL and HTTP status when fetching fails
+ */
+export async function compileWasm(source: WasmSource): Promise<WebAssembly.Module> {
   if (source instanceof WebAssembly.Module) return source;
   if (typeof source !== "string" && !(source instanceof URL)) {
     return WebAssembly.compile(source);
@@ -69,7 +76,14 @@ async function compileFrom(source: WasmSource): Promise<WebAssembly.Module> {
     const fs = await import("node:fs/promises");
     return WebAssembly.compile(await fs.readFile(url));
   }
-  const response = await fetch(url);
+  let response: Response;
+  try {
+    response = await fetch(url);
+  } catch (err) {
+    throw new WasmLoadError(
+      `cannot load wasm from ${url.href}: ${(err as Error).message}`,
+    );
+  }
   if (!response.ok) {
     throw new WasmLoadError(
       `cannot load wasm from ${url.href}: HTTP ${response.status}`,
@@ -98,7 +112,7 @@ export async function ready(source?: WasmSource): Promise<void> {
   if (instance) return;
   loading ??= (async () => {
     try {
-      compiled = await compileFrom(source ?? DEFAULT_URL);
+      compiled = await compileWasm(source ?? DEFAULT_URL);
       instance = instantiateSync(compiled);
       return instance;
     } catch (err) {
