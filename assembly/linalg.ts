@@ -9,7 +9,7 @@
 // (src/wasm/backend.ts) has checked every length and allocated the scratch,
 // so the loops below load and store without further checks.
 
-// Blocking of the packed product (Goto & van de Geijn 2008, sec. 4-6). One
+// Blocking of the packed product (Goto & van de Geijn 2008, "GEBP"). One
 // MR x NR tile of C lives in 8 f64x2 registers through a KC-deep sum. V8 on
 // x64 allocates 15 vector registers: the 4 x 4 tile, 2 B vectors, 1 A splat
 // and 1 product fit; a 6 x 4 tile spilled and ran 20% slower.
@@ -29,13 +29,13 @@ function roundUp(x: i32, to: i32): i32 {
 /** f64 count of the packed-B buffer: one KC x NC block at most. */
 @inline
 function packedBLength(k: i32, n: i32): i32 {
-  return min(k, KC) * min(roundUp(n, NR), NC);
+  return min(k, KC) * roundUp(min(n, NC), NR);
 }
 
 /** f64 count of the packed-A buffer: one MC x KC block at most. */
 @inline
 function packedALength(m: i32, k: i32): i32 {
-  return min(roundUp(m, MR), MC) * min(k, KC);
+  return roundUp(min(m, MC), MR) * min(k, KC);
 }
 
 /**
@@ -54,7 +54,7 @@ export function matmulScratchLength(m: i32, k: i32, n: i32): i32 {
  * micro-kernel reads B as one stream. Columns past nc are padded with 0.
  */
 @inline
-function packB(
+function packB( // Goto & van de Geijn 2008, packing of B
   bPtr: usize,
   n: i32,
   pc: i32,
@@ -92,7 +92,7 @@ function packB(
  * column p's MR values at dst + (q kc + p) MR. Rows past mc are padded with 0.
  */
 @inline
-function packA(
+function packA( // Goto & van de Geijn 2008, packing of A
   aPtr: usize,
   k: i32,
   ic: i32,
@@ -137,7 +137,7 @@ function packA(
  * Cost: 32 flops per step for 2 B loads and 4 A splat loads.
  */
 @inline
-function microKernel(
+function microKernel( // Goto & van de Geijn 2008, GEBP inner kernel
   kc: i32,
   aPanel: usize,
   bPanel: usize,
@@ -217,18 +217,20 @@ function copyCorner(
 }
 
 /**
- * C = A B for row-major A (m x k), B (k x n), C (m x n); reference:
- * src/kernels/linalg.ts `matmul`, Goto & van de Geijn 2008 (ACM TOMS 34(3)).
+ * C = A B for row-major A (m x k), B (k x n), C (m x n), packed and
+ * blocked as in Goto & van de Geijn, "Anatomy of high-performance matrix
+ * multiplication" (2008).
  * `scratchPtr` holds `matmulScratchLength(m, k, n)` f64 for packing.
  * Loops, outer to inner: NC columns of B, KC steps of the sum (B block
  * packed), MC rows of A (A block packed), MR-row panels, NR-column panels.
  * Edge tiles run the same micro-kernel on a zero-padded spare tile.
- * Measured 20-21 GFLOPS for n = 128 .. 1024 on one core of a Xeon
- * (Sapphire Rapids, Node 20), about 22x the twin. That is the micro-kernel's
- * own speed with its data in L1: separate f64x2 mul and add run at 3 per
- * cycle there, so only FMA (which would change the rounding) goes faster.
+ * Measured 20-21 GFLOPS for n = 128 .. 1024 on one core of a 2.6 GHz
+ * Xeon VM (Node 20), about 22x the twin. That is the micro-kernel's own
+ * speed with all its data in L1 (10.5e9 f64x2 mul or add per second), so
+ * the blocking loses little; going faster needs FMA, which rounds once
+ * instead of twice and so would break bit-identity with the twin.
  */
-export function matmul(
+export function matmul( // Goto & van de Geijn, ACM TOMS 34(3), 2008; twin: src/kernels/linalg.ts
   aPtr: usize,
   bPtr: usize,
   cPtr: usize,
@@ -286,14 +288,14 @@ export function matmul(
 }
 
 /**
- * y = A x for row-major A (m x n); reference: src/kernels/linalg.ts `matvec`.
+ * y = A x for row-major A (m x n).
  * Four rows at a time: a 2 x 2 block of A is transposed by two shuffles so
  * that one f64x2 holds rows (i, i+1) at one column j, and each lane sums its
  * own row in order j = 0, 1, 2, ... The row pairs (i, i+1), (i+2, i+3) are
  * two independent add chains. Memory-bound past the caches (8 bytes of A per
  * 2 flops).
  */
-export function matvec(
+export function matvec( // twin: src/kernels/linalg.ts matvec
   aPtr: usize,
   xPtr: usize,
   yPtr: usize,

@@ -226,6 +226,9 @@ describe("matmul", () => {
   });
 });
 
+// Error bounds from N. J. Higham, Accuracy and Stability of Numerical
+// Algorithms, 2nd ed., SIAM 2002 ("Higham 2002" below).
+//
 // Exact dot products. A finite double is an integer multiple of 2^-1074, so
 // a product of two is an integer multiple of 2^-2148 and a sum of products
 // is exact as a BigInt count of 2^-2148 units.
@@ -261,14 +264,14 @@ function unscale(x: bigint): number {
 
 const U = 2 ** -53; // unit roundoff of f64
 
-/** gamma_n = n u / (1 - n u), Higham 2002 eq. (3.8). */
+/** gamma_n = n u / (1 - n u), Higham 2002, Lemma 3.1. */
 function gamma(n: number): number {
   return (n * U) / (1 - n * U);
 }
 
 describe("matvec", () => {
   it("is within gamma_n sum_j |a_ij x_j| of the exact product", () => {
-    // Higham 2002 eq. (3.5): a recursive sum of n products has
+    // Higham 2002, sec. 3.1: a recursive sum of n products has
     // |error| <= gamma_n sum_j |a_ij x_j| when nothing underflows; each
     // product that underflows adds at most 2^-1075, hence the n 2^-1074
     // term. |values| <= 1e150 keeps every sum finite for n <= 1000.
