@@ -3,3 +3,4 @@ export { alloc, free } from "./memory";
 export { rngSeed, rngU32, rngUniform, rngNormal } from "./rng";
 export { matmulScratchLength, matmul, matvec } from "./linalg";
 export { logisticLossGrad, logisticDecision } from "./logistic";
+export { treeXlogx, treePresort, treeWorkLength, treeGrow, forestProba } from "./tree";

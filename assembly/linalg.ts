@@ -227,8 +227,12 @@ function copyCorner(
  * Measured 20-21 GFLOPS for n = 128 .. 1024 on one core of a 2.6 GHz
  * Xeon VM (Node 20), about 22x the twin. That is the micro-kernel's own
  * speed with all its data in L1 (10.5e9 f64x2 mul or add per second), so
- * the blocking loses little; going faster needs FMA, which rounds once
- * instead of twice and so would break bit-identity with the twin.
+ * the blocking loses little. It is also the core's limit: it issues at most
+ * 3 f64x2 mul or add per cycle (2 of each), measured 10-11e9 per second, so
+ * no mul-then-add kernel passes ~22 GFLOPS here. Going faster needs FMA,
+ * which rounds once instead of twice and so would break bit-identity with
+ * the twin. Unrolling p in the source (V8 then hoists the loads and spills)
+ * or splitting A rows with shuffles (they take an FP port) ran 15-30% slower.
  */
 export function matmul( // Goto & van de Geijn, ACM TOMS 34(3), 2008; twin: src/kernels/linalg.ts
   aPtr: usize,

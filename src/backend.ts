@@ -30,6 +30,73 @@ export interface LogisticProblem {
   dispose(): void;
 }
 
+/** Tree-growing options resolved to numbers, as the tree kernels take them. */
+export interface TreeGrowOptions {
+  criterion: "gini" | "entropy";
+  /** deepest level allowed below the root; 2^31 - 1 for unlimited */
+  maxDepth: number;
+  /** integer >= 2: a node with fewer samples is a leaf */
+  minSamplesSplit: number;
+  /** integer >= 1: samples each child must keep */
+  minSamplesLeaf: number;
+  /** integer in [1, nFeatures]: features drawn at each split */
+  maxFeatures: number;
+  /** draw nSamples rows with replacement (counts become weights) */
+  bootstrap: boolean;
+}
+
+/**
+ * One tree as flat arrays over its nodes, numbered in depth-first
+ * preorder (node 0 is the root). Leaves have feature and threshold -2 and
+ * children -1; a sample goes left when x[feature] <= threshold.
+ */
+export interface FlatTree {
+  readonly nodeCount: number;
+  readonly feature: Int32Array;
+  readonly threshold: Float64Array;
+  readonly left: Int32Array;
+  readonly right: Int32Array;
+  /** Gini or entropy (bits) of each node's weighted samples */
+  readonly impurity: Float64Array;
+  /** distinct training samples reaching each node */
+  readonly nNodeSamples: Int32Array;
+  /** their total weight (bootstrap counts) */
+  readonly weightedNNodeSamples: Float64Array;
+  /** nodeCount x nClasses weighted class counts, row-major */
+  readonly value: Float64Array;
+}
+
+/** What `TreeBuilder.grow` returns. */
+export interface GrownTree {
+  readonly tree: FlatTree;
+  /** nSamples bootstrap counts (all 1 without bootstrap), when asked for */
+  readonly sampleCounts: Float64Array | null;
+}
+
+/**
+ * Training data made ready for growing trees (copied into Wasm memory for
+ * the Wasm backend, presorted once per feature); every `grow` reuses it.
+ * Call `dispose()` when done.
+ */
+export interface TreeBuilder {
+  /** Grows one tree; the same options and seed give the same tree. */
+  grow(options: TreeGrowOptions, seed: number, withSampleCounts?: boolean): GrownTree;
+  dispose(): void;
+}
+
+/** Trees concatenated for prediction: tree t's nodes start at roots[t]. */
+export interface FlatForest {
+  readonly nTrees: number;
+  readonly roots: Int32Array;
+  readonly feature: Int32Array;
+  readonly threshold: Float64Array;
+  /** child indices relative to the tree's root */
+  readonly left: Int32Array;
+  readonly right: Int32Array;
+  /** weighted class counts, nClasses per node */
+  readonly value: Float64Array;
+}
+
 /** The kernel families, as one object per implementation. */
 export interface Backend {
   readonly name: BackendName;
@@ -45,6 +112,16 @@ export interface Backend {
   logisticProblem(X: Matrix, y: Float64Array, nRows: number, alpha: number): LogisticProblem;
   /** Decision values X W^T + b (nSamples x nRows, row-major). */
   logisticDecision(X: Matrix, nRows: number, w: Float64Array): Float64Array;
+  /**
+   * Prepares X (nSamples x nFeatures) and y (class index per sample, in
+   * [0, nClasses)) for growing trees.
+   */
+  treeBuilder(X: Matrix, y: Int32Array, nClasses: number): TreeBuilder;
+  /**
+   * Mean over the forest's trees of the leaf class frequencies for each
+   * row of X; returns nSamples x nClasses, row-major.
+   */
+  forestProba(X: Matrix, forest: FlatForest, nClasses: number): Float64Array;
 }
 
 /**
@@ -55,4 +132,38 @@ export function getBackend(name: BackendName = "wasm"): Backend {
   if (name === "wasm") return wasmBackend;
   if (name === "ts") return tsBackend;
   throw new RangeError(`backend must be one of wasm, ts, got ${JSON.stringify(name)}`);
+}
+
+/**
+ * Checks what the logistic kernels read without bounds checks: one class
+ * index per sample, each an integer in [0, nClasses), and nRows >= 1.
+ * @throws RangeError naming the first offending value
+ */
+export function checkLogisticData(X: Matrix, y: Float64Array, nRows: number): void {
+  if (!Number.isInteger(nRows) || nRows < 1) {
+    throw new RangeError(`nRows must be an integer >= 1, got ${nRows}`);
+  }
+  if (X.data.length !== X.rows * X.cols) {
+    throw new RangeError(`X.data must have rows * cols = ${X.rows * X.cols} values, got ${X.data.length}`);
+  }
+  if (y.length !== X.rows) {
+    throw new RangeError(`y must have ${X.rows} class indices, one per row of X, got ${y.length}`);
+  }
+  const nClasses = nRows === 1 ? 2 : nRows;
+  for (let i = 0; i < y.length; i++) {
+    if (!Number.isInteger(y[i]) || y[i] < 0 || y[i] >= nClasses) {
+      throw new RangeError(
+        `y[${i}] must be a class index from 0 to ${nClasses - 1}, got ${y[i]}`,
+      );
+    }
+  }
+}
+
+/** @throws RangeError unless `w` holds exactly `nParams` parameters */
+export function checkParams(w: Float64Array, nParams: number, name = "w"): void {
+  if (!(w instanceof Float64Array) || w.length !== nParams) {
+    throw new RangeError(
+      `${name} must be a Float64Array of ${nParams} parameters, got length ${w?.length}`,
+    );
+  }
 }

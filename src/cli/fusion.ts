@@ -7,7 +7,7 @@ import { MFEAT_VIEWS } from "../data/mfeat.js";
 import { makeMultimodal } from "../data/synthetic.js";
 import { runFusion, type FusionResult } from "../fusion/experiment.js";
 import { MODEL_NAMES, type ModelName } from "../models/classifier.js";
-import { progress, type CliIO } from "./io.js";
+import { progress, UsageError, type CliIO } from "./io.js";
 import {
   choiceOption,
   intOption,
@@ -81,16 +81,23 @@ export function fusionCommand(io: CliIO, setExit: (code: number) => void): Comma
       "head (first rows train) or stratified (default: head for synthetic)",
       choiceOption(["head", "stratified"] as const),
     )
-    .option("--samples <n>", "rows of synthetic data", intOption(10), 1000)
+    .option("--samples <n>", "rows of synthetic data (10 to 10^6)", intOption(10, 1_000_000), 1000)
     .option("--cross-k <k>", "features per modality in pairwise products", intOption(1), 3)
     .option("--no-scale", "do not standardise features")
-    .option("--max-iter <n>", "L-BFGS iterations at most", intOption(1), 100)
+    .option(
+      "--max-iter <n>",
+      "L-BFGS iterations at most (scikit-learn's default is 100; mfeat needs more)",
+      intOption(1),
+      1000,
+    )
     .option("--C <x>", "inverse regularisation strength", positiveOption, 1)
     .option("--json", "print results as JSON", false)
     .option("-v, --verbose", "progress on stderr", false)
     .addHelpText("after", EXAMPLES)
-    .action(async (flags: FusionFlags) => {
+    .action(async (flags: FusionFlags, cmd: Command) => {
+      checkCombination(flags, (name) => cmd.getOptionValueSource(name) === "cli");
       const data = await loadData(flags);
+      checkTestSize(flags.testSize, data.y.length);
       const synthetic = flags.dataset === "synthetic" && !flags.modality;
       const report = progress(io, flags.verbose);
       const t0 = performance.now();
@@ -109,6 +116,13 @@ export function fusionCommand(io: CliIO, setExit: (code: number) => void): Comma
       report.done();
       const seconds = (performance.now() - t0) / 1000;
       warnNotConverged(io, result, flags.maxIter);
+      if (result.unseenTestRows > 0) {
+        io.stderr(
+          `warning: ${result.unseenTestRows} of ${result.nTest} test rows have ` +
+            `classes that never occur in the training rows (is the data sorted ` +
+            `by class? try --split stratified)\n`,
+        );
+      }
       if (flags.json) {
         io.stdout(JSON.stringify({ ...result, model: flags.model, seconds }, null, 2) + "\n");
       } else {
@@ -121,23 +135,63 @@ export function fusionCommand(io: CliIO, setExit: (code: number) => void): Comma
 async function loadData(flags: FusionFlags): Promise<MultiViewDataset> {
   if (flags.modality) {
     if (flags.modality.length < 2) {
-      throw new RangeError(
+      throw new UsageError(
         `--modality must be given at least twice, got ${flags.modality.length}`,
       );
     }
     if (!flags.label) {
-      throw new RangeError("--label must name the label column of the --modality files");
+      throw new UsageError("--label must name the label column of the --modality files");
     }
     const { loadModalities } = await import("../data/modalities.js");
-    return loadModalities(flags.modality, { label: flags.label });
+    const name = flags.modality.map((m) => m.path.split(/[\\/]/).pop()).join(" + ");
+    return loadModalities(flags.modality, { label: flags.label, name });
   }
-  if (flags.label) throw new RangeError("--label goes with --modality");
+  if (flags.label) throw new UsageError("--label goes with --modality");
+  if (flags.views && flags.dataset !== "mfeat") {
+    throw new UsageError("--views goes with --dataset mfeat");
+  }
   if (flags.dataset === "mfeat") {
     const { loadMfeat } = await import("../data/mfeat.js");
-    return loadMfeat(flags.views);
+    const known = Object.keys(MFEAT_VIEWS);
+    for (const v of flags.views ?? []) {
+      if (!known.includes(v)) {
+        throw new UsageError(`--views must name mfeat views (${known.join(", ")}), got "${v}"`);
+      }
+    }
+    if (flags.views && flags.views.length < 2) {
+      throw new UsageError(`--views must name at least 2 views, got ${flags.views.length}`);
+    }
+    return loadMfeat(flags.views as (keyof typeof MFEAT_VIEWS)[] | undefined);
   }
-  if (flags.views) throw new RangeError("--views goes with --dataset mfeat");
   return makeMultimodal({ nSamples: flags.samples, seed: flags.seed });
+}
+
+/** Options that belong to another data source are errors, not ignored. */
+function checkCombination(flags: FusionFlags, given: (name: string) => boolean): void {
+  const source = flags.modality ? "--modality" : `--dataset ${flags.dataset}`;
+  const foreign: [string, boolean][] = [
+    ["--dataset", Boolean(flags.modality) && given("dataset")],
+    ["--views", flags.dataset !== "mfeat" || Boolean(flags.modality)],
+    ["--samples", flags.dataset !== "synthetic" || Boolean(flags.modality)],
+  ];
+  for (const [option, misplaced] of foreign) {
+    const key = option.slice(2);
+    if (misplaced && given(key)) {
+      throw new UsageError(
+        option === "--dataset"
+          ? "--dataset and --modality exclude each other: choose one"
+          : `${option} does not apply to ${source}`,
+      );
+    }
+  }
+}
+
+function checkTestSize(testSize: number | undefined, nSamples: number): void {
+  if (testSize !== undefined && testSize >= 1 && testSize > nSamples - 2) {
+    throw new UsageError(
+      `--test-size must leave at least 2 of the ${nSamples} rows for training, got ${testSize}`,
+    );
+  }
 }
 
 function warnNotConverged(io: CliIO, result: FusionResult, maxIter: number): void {
@@ -162,7 +216,7 @@ export function formatFusion(
   seconds: number,
 ): string {
   const views = result.modalities.map((m) => `${m.name} ${m.nFeatures}`).join(", ");
-  const chance = 1 / result.classes.length;
+  const floor = result.majority;
   const rows = result.results.filter((r) => r.model === model);
   const best = Math.max(...rows.map((r) => r.accuracy));
   const lines = [
@@ -188,10 +242,10 @@ export function formatFusion(
       rows.map((r) => ({ label: r.method, value: r.accuracy })),
       {
         width: Math.min(io.columns, 100),
-        min: chance,
+        min: Math.min(floor, ...rows.map((r) => r.accuracy)),
         max: 1,
         digits: 4,
-        title: `test accuracy (bars start at chance, ${chance.toFixed(2)})`,
+        title: `test accuracy (always predicting the majority class scores ${floor.toFixed(4)})`,
         color: io.color,
       },
     ),

@@ -21,6 +21,14 @@ export interface CliIO {
 /** The process's real streams, with width and colour from the environment. */
 export function processIO(): CliIO {
   const out = process.stdout;
+  // A reader that stops early (`wasmlearn fusion --help | head -1`) closes
+  // the pipe; what is left unwritten is not wanted, so end quietly.
+  for (const stream of [out, process.stderr]) {
+    stream.on("error", (err: NodeJS.ErrnoException) => {
+      if (err.code === "EPIPE") process.exit(process.exitCode ?? 0);
+      throw err;
+    });
+  }
   const noColor = process.env.NO_COLOR !== undefined && process.env.NO_COLOR !== "";
   return {
     stdout: (text) => void out.write(text),

@@ -30,7 +30,6 @@ export async function main(argv: readonly string[], io: CliIO = processIO()): Pr
       "machine learning with a WebAssembly core: multimodal fusion, logistic regression, benchmarks",
     )
     .version(VERSION)
-    .showHelpAfterError("(run with --help for usage)")
     .exitOverride()
     .configureOutput({
       writeOut: (s) => io.stdout(s),
@@ -41,7 +40,6 @@ export async function main(argv: readonly string[], io: CliIO = processIO()): Pr
       writeOut: (s) => io.stdout(s),
       writeErr: (s) => io.stderr(s),
     });
-    cmd.showHelpAfterError("(run with --help for usage)");
     program.addCommand(cmd);
   }
 

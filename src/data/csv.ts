@@ -256,7 +256,9 @@ function findLabel(
   if (label === undefined) return -1;
   const j = header.indexOf(label.trim());
   if (j < 0) {
-    const names = header.map((h) => JSON.stringify(h)).join(", ");
+    const shown = header.slice(0, 12).map((h) => JSON.stringify(h));
+    if (header.length > 12) shown.push(`... (${header.length} in all)`);
+    const names = shown.join(", ");
     throw new DataError(
       `${source}: label must name a column, got ${JSON.stringify(label)}; ` +
         `the columns are ${names}`,

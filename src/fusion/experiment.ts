@@ -9,7 +9,10 @@
  */
 import type { BackendName } from "../backend.js";
 import type { Label, Modality, MultiViewDataset } from "../data/dataset.js";
-import { takeRows, type Matrix } from "../data/matrix.js";
+import { describe, takeRows, toMatrix, type Matrix } from "../data/matrix.js";
+import { encodeLabels } from "../data/labels.js";
+import { checkBoolean, checkInteger, checkOptions } from "../models/validation.js";
+import { DataError } from "../errors.js";
 import { StandardScaler } from "../data/scale.js";
 import { trainTestSplit } from "../data/split.js";
 import {
@@ -72,6 +75,13 @@ export interface FusionResult {
   split: "stratified" | "head";
   crossK: number;
   scale: boolean;
+  /**
+   * test accuracy of always predicting the most frequent training class:
+   * the floor any model has to beat
+   */
+  majority: number;
+  /** test rows whose class never occurs in the training rows */
+  unseenTestRows: number;
   results: FusionRow[];
 }
 
@@ -102,7 +112,8 @@ export function runFusion(
     C,
     onProgress,
   } = options;
-  checkDataset(data);
+  checkFusionOptions(options);
+  data = checkDataset(data);
   const { train, test } = trainTestSplit(data.y.length, {
     testSize,
     seed,
@@ -115,6 +126,13 @@ export function runFusion(
     yTrain: Array.from(train, (i) => data.y[i]),
     yTest: Array.from(test, (i) => data.y[i]),
   };
+  const trainClasses = new Set(s.yTrain);
+  if (trainClasses.size < 2) {
+    throw new DataError(
+      `the ${train.length} training rows hold only one class ` +
+        `(${JSON.stringify(s.yTrain[0])}): a model needs two; use a smaller test size`,
+    );
+  }
   const settings: ModelSettings = { backend, seed, maxIter, C };
   const results: FusionRow[] = [];
   let classes: Label[] = [];
@@ -171,8 +189,19 @@ export function runFusion(
     split,
     crossK,
     scale,
+    majority: majorityAccuracy(s.yTrain, s.yTest),
+    unseenTestRows: s.yTest.filter((v) => !trainClasses.has(v)).length,
     results,
   };
+}
+
+/** Accuracy on yTest of always predicting the most frequent class of yTrain. */
+function majorityAccuracy(yTrain: readonly Label[], yTest: readonly Label[]): number {
+  const counts = new Map<Label, number>();
+  for (const v of yTrain) counts.set(v, (counts.get(v) ?? 0) + 1);
+  let best: Label = yTrain[0];
+  for (const [label, n] of counts) if (n > (counts.get(best) ?? 0)) best = label;
+  return yTest.filter((v) => v === best).length / yTest.length;
 }
 
 interface Fitted {
@@ -239,18 +268,57 @@ function lateFusionAccuracy(fitted: readonly Fitted[], yTest: readonly Label[]):
   return accuracy(yTest, predictions);
 }
 
-function checkDataset(data: MultiViewDataset): void {
+/**
+ * Validates the data set up front, so that errors name the modality and
+ * the original row, and converts `number[][]` modalities to matrices.
+ */
+function checkDataset(data: MultiViewDataset): MultiViewDataset {
+  if (typeof data !== "object" || data === null || !Array.isArray(data.modalities)) {
+    throw new TypeError(`data must be a MultiViewDataset, got ${describe(data)}`);
+  }
   if (data.modalities.length < 2) {
     throw new RangeError(
       `fusion needs at least 2 modalities, got ${data.modalities.length}`,
     );
   }
+  const { classes } = encodeLabels(data.y as Label[], "y");
+  if (classes.length < 2) {
+    throw new DataError(
+      `y must contain at least 2 classes, got only ${JSON.stringify(classes[0])}`,
+    );
+  }
   const n = data.y.length;
-  data.modalities.forEach((m: Modality) => {
-    if (m.X.rows !== n) {
+  const seen = new Set<string>();
+  const modalities = data.modalities.map((m: Modality) => {
+    if (typeof m?.name !== "string" || m.name === "" || seen.has(m.name)) {
       throw new RangeError(
-        `modality ${m.name} has ${m.X.rows} rows but there are ${n} labels`,
+        `modality names must be unique non-empty strings, got ${describe(m?.name)}`,
       );
     }
+    seen.add(m.name);
+    const X = toMatrix(m.X, `modality ${m.name}`);
+    if (X.rows !== n) {
+      throw new RangeError(
+        `modality ${m.name} has ${X.rows} rows but there are ${n} labels`,
+      );
+    }
+    if (X.cols < 1) throw new DataError(`modality ${m.name} has no feature columns`);
+    return { name: m.name, X };
   });
+  return { name: data.name, modalities, y: data.y };
+}
+
+function checkFusionOptions(o: FusionOptions): void {
+  checkOptions("options", o, [
+    "models", "backend", "seed", "testSize", "split", "crossK", "scale",
+    "maxIter", "C", "onProgress",
+  ]);
+  if (o.split !== undefined && o.split !== "stratified" && o.split !== "head") {
+    throw new RangeError(`split must be "stratified" or "head", got ${describe(o.split)}`);
+  }
+  if (o.scale !== undefined) checkBoolean("scale", o.scale);
+  if (o.crossK !== undefined) checkInteger("crossK", o.crossK, 1);
+  if (o.models !== undefined && (!Array.isArray(o.models) || o.models.length === 0)) {
+    throw new RangeError(`models must list at least one model, got ${describe(o.models)}`);
+  }
 }

@@ -1,8 +1,16 @@
 /** The plain-TypeScript backend: every kernel run by its twin in this folder. */
-import type { Backend, LogisticProblem } from "../backend.js";
+import type {
+  Backend,
+  FlatForest,
+  LogisticProblem,
+  TreeBuilder,
+  TreeGrowOptions,
+} from "../backend.js";
+import { checkLogisticData, checkParams } from "../backend.js";
 import type { Matrix } from "../data/matrix.js";
 import * as linalg from "./linalg.js";
 import * as logistic from "./logistic.js";
+import * as tree from "./tree.js";
 
 function logisticProblem(
   X: Matrix,
@@ -10,16 +18,79 @@ function logisticProblem(
   nRows: number,
   alpha: number,
 ): LogisticProblem {
+  checkLogisticData(X, y, nRows);
   const z = new Float64Array(nRows);
+  const nParams = nRows * (X.cols + 1);
   return {
-    nParams: nRows * (X.cols + 1),
+    nParams,
     lossGrad(w, grad) {
+      checkParams(w, nParams);
+      checkParams(grad, nParams, "grad");
       return logistic.logisticLossGrad(
         X.data, y, X.rows, X.cols, nRows, w, grad, alpha, z,
       );
     },
     dispose() {},
   };
+}
+
+/** X column-major, presorted once; each grow fills reused node arrays. */
+function treeBuilder(X: Matrix, y: Int32Array, nClasses: number): TreeBuilder {
+  const n = X.rows;
+  const d = X.cols;
+  const K = nClasses;
+  const capacity = tree.maxTreeNodes(n);
+  const xCol = tree.columnMajor(X);
+  const presort = new Uint32Array(d * n);
+  tree.treePresort(xCol, n, d, presort, new Uint32Array(n));
+  const xlogx = new Float64Array(n + 1);
+  tree.treeXlogx(xlogx, n);
+  const weight = new Float64Array(n);
+  const work = new ArrayBuffer(tree.treeWorkLength(n, d, K));
+  const feature = new Int32Array(capacity);
+  const threshold = new Float64Array(capacity);
+  const left = new Int32Array(capacity);
+  const right = new Int32Array(capacity);
+  const impurity = new Float64Array(capacity);
+  const nNodeSamples = new Int32Array(capacity);
+  const weighted = new Float64Array(capacity);
+  const value = new Float64Array(capacity * K);
+  return {
+    grow(options: TreeGrowOptions, seed: number, withSampleCounts = false) {
+      const m = tree.treeGrow(
+        xCol, y, presort, xlogx, n, d, K,
+        tree.CRITERION_CODES[options.criterion], options.maxDepth,
+        options.minSamplesSplit, options.minSamplesLeaf, options.maxFeatures,
+        options.bootstrap ? 1 : 0, seed >>> 0, weight, work, feature,
+        threshold, left, right, impurity, nNodeSamples, weighted, value,
+      );
+      return {
+        tree: {
+          nodeCount: m,
+          feature: feature.slice(0, m),
+          threshold: threshold.slice(0, m),
+          left: left.slice(0, m),
+          right: right.slice(0, m),
+          impurity: impurity.slice(0, m),
+          nNodeSamples: nNodeSamples.slice(0, m),
+          weightedNNodeSamples: weighted.slice(0, m),
+          value: value.slice(0, m * K),
+        },
+        sampleCounts: withSampleCounts ? weight.slice() : null,
+      };
+    },
+    dispose() {},
+  };
+}
+
+function forestProba(X: Matrix, forest: FlatForest, nClasses: number): Float64Array {
+  const out = new Float64Array(X.rows * nClasses);
+  tree.forestProba(
+    X.data, X.rows, X.cols, nClasses, forest.nTrees, forest.roots,
+    forest.feature, forest.threshold, forest.left, forest.right,
+    forest.value, out,
+  );
+  return out;
 }
 
 export const tsBackend: Backend = {
@@ -36,8 +107,11 @@ export const tsBackend: Backend = {
   },
   logisticProblem,
   logisticDecision(X, nRows, w) {
+    checkParams(w, nRows * (X.cols + 1));
     const out = new Float64Array(X.rows * nRows);
     logistic.logisticDecision(X.data, X.rows, X.cols, nRows, w, out);
     return out;
   },
+  treeBuilder,
+  forestProba,
 };

@@ -7,14 +7,22 @@
 import { getBackend, type BackendName } from "../backend.js";
 import type { Label } from "../data/dataset.js";
 import { encodeLabels } from "../data/labels.js";
-import { matrix, toMatrix, type Matrix, type MatrixLike } from "../data/matrix.js";
+import {
+  describe,
+  matrix,
+  toMatrix,
+  type Matrix,
+  type MatrixLike,
+} from "../data/matrix.js";
 import { DataError, NotFittedError } from "../errors.js";
 import { sigmoid } from "../kernels/logistic.js";
 import { DEFAULT_FTOL, minimizeLbfgs } from "../optim/lbfgs.js";
 import {
   checkBackend,
+  checkBoolean,
   checkInteger,
   checkNonNegative,
+  checkOptions,
   checkPositive,
 } from "./validation.js";
 
@@ -49,6 +57,8 @@ export interface LogisticRegressionJSON {
   nIter: number;
   converged: boolean;
 }
+
+const OPTION_NAMES = ["C", "maxIter", "tol", "ftol", "fitIntercept", "backend"];
 
 interface Fitted {
   classes: Label[];
@@ -90,13 +100,13 @@ export class LogisticRegression {
       ftol = DEFAULT_FTOL,
       fitIntercept = true,
       backend = "wasm",
-    } = options;
+    } = checkOptions("options", options, OPTION_NAMES) as LogisticRegressionOptions;
     this.options = {
       C: checkPositive("C", C),
       maxIter: checkInteger("maxIter", maxIter, 1),
       tol: checkNonNegative("tol", tol),
       ftol: checkNonNegative("ftol", ftol),
-      fitIntercept: Boolean(fitIntercept),
+      fitIntercept: checkBoolean("fitIntercept", fitIntercept),
       backend: checkBackend(backend),
     };
   }
@@ -111,7 +121,7 @@ export class LogisticRegression {
     const Xm = toMatrix(X, "X");
     if (Xm.rows < 1) throw new DataError("X must have at least 1 sample, got 0");
     if (Xm.cols < 1) throw new DataError("X must have at least 1 feature, got 0");
-    const { classes, indices } = encodeLabels(Array.from(y), "y");
+    const { classes, indices } = encodeLabels(toLabelArray(y, "y"), "y");
     if (indices.length !== Xm.rows) {
       throw new DataError(
         `y must have one label per row of X (${Xm.rows}), got ${indices.length}`,
@@ -126,6 +136,11 @@ export class LogisticRegression {
     const nRows = classes.length === 2 ? 1 : classes.length;
     const { C, maxIter, tol, ftol, fitIntercept, backend } = this.options;
     const alpha = 1 / (C * Xm.rows);
+    if (!Number.isFinite(alpha)) {
+      throw new RangeError(
+        `C must be large enough that 1 / (C * nSamples) is finite, got ${C}`,
+      );
+    }
     const problem = getBackend(backend).logisticProblem(
       Xm,
       Float64Array.from(indices),
@@ -234,7 +249,14 @@ export class LogisticRegression {
 
   /** Mean accuracy of `predict(X)` against `y`. */
   score(X: MatrixLike, y: readonly Label[] | ArrayLike<Label>): number {
-    return accuracy(Array.from(y), this.predict(X));
+    const labels = toLabelArray(y, "y");
+    const classes = this.model().classes;
+    if (labels.length > 0 && typeof labels[0] !== typeof classes[0]) {
+      throw new TypeError(
+        `y must hold labels of the fitted kind (${typeof classes[0]}), got ${describe(labels[0])}`,
+      );
+    }
+    return accuracy(labels, this.predict(X));
   }
 
   /** The class labels, sorted. */
@@ -296,35 +318,68 @@ export class LogisticRegression {
    * @throws TypeError or RangeError for a malformed object
    */
   static fromJSON(json: LogisticRegressionJSON): LogisticRegression {
-    if (!json || json.type !== "LogisticRegression") {
+    if (typeof json !== "object" || json === null || json.type !== "LogisticRegression") {
       throw new TypeError("json must come from LogisticRegression.toJSON()");
     }
     const model = new LogisticRegression(json.options);
-    const nRows = json.classes.length === 2 ? 1 : json.classes.length;
-    const d = json.nFeatures;
-    if (json.coef.length !== nRows || json.intercept.length !== nRows) {
-      throw new RangeError(`json.coef must have ${nRows} rows, got ${json.coef.length}`);
+    const { classes } = encodeLabels(toLabelArray(json.classes, "json.classes"), "json.classes");
+    if (classes.length !== json.classes.length || classes.length < 2) {
+      throw new RangeError(
+        `json.classes must hold at least 2 distinct labels, got ${JSON.stringify(json.classes)}`,
+      );
     }
+    const d = checkInteger("json.nFeatures", json.nFeatures, 1);
+    const nRows = classes.length === 2 ? 1 : classes.length;
+    const coef = finiteRows("json.coef", json.coef, nRows, d);
+    const [intercept] = finiteRows("json.intercept", [json.intercept], 1, nRows);
     const w = new Float64Array(nRows * (d + 1));
-    json.coef.forEach((row, c) => {
-      if (row.length !== d) {
-        throw new RangeError(`json.coef[${c}] must have ${d} values, got ${row.length}`);
-      }
-      w.set(row, c * d);
-    });
-    w.set(json.intercept, nRows * d);
+    coef.forEach((row, c) => w.set(row, c * d));
+    w.set(intercept, nRows * d);
     model.fitted = {
       classes: [...json.classes],
       nFeatures: d,
       nRows,
       w,
-      nIter: json.nIter,
-      converged: json.converged,
+      nIter: checkInteger("json.nIter", json.nIter, 0),
+      converged: checkBoolean("json.converged", json.converged),
       message: "loaded from JSON",
       loss: NaN,
     };
     return model;
   }
+}
+
+/**
+ * A copy of `y` as an array of labels.
+ * @throws TypeError unless `y` is an array or a typed array
+ */
+function toLabelArray(y: unknown, name: string): Label[] {
+  if (Array.isArray(y)) return y as Label[];
+  if (ArrayBuffer.isView(y) && !(y instanceof DataView)) {
+    return Array.from(y as unknown as ArrayLike<number>);
+  }
+  throw new TypeError(`${name} must be an array of labels, got ${describe(y)}`);
+}
+
+/**
+ * Checks a JSON field holding `rows` arrays of `cols` finite numbers.
+ * @throws TypeError or RangeError naming the field and the offending entry
+ */
+function finiteRows(name: string, value: unknown, rows: number, cols: number): number[][] {
+  if (!Array.isArray(value) || value.length !== rows) {
+    throw new RangeError(`${name} must be an array of ${rows} rows, got ${describe(value)}`);
+  }
+  value.forEach((row, i) => {
+    if (!Array.isArray(row) || row.length !== cols) {
+      throw new RangeError(`${name}[${i}] must hold ${cols} numbers, got ${describe(row)}`);
+    }
+    row.forEach((v, j) => {
+      if (typeof v !== "number" || !Number.isFinite(v)) {
+        throw new TypeError(`${name}[${i}][${j}] must be a finite number, got ${describe(v)}`);
+      }
+    });
+  });
+  return value as number[][];
 }
 
 function argmaxRow(z: Matrix, i: number): number {

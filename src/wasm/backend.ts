@@ -3,9 +3,15 @@
  * kernel from assembly/ and copy the results out. Every length is checked
  * by the caller (the models validate their inputs), so the kernels do not.
  */
-import type { Backend, LogisticProblem } from "../backend.js";
+import {
+  checkLogisticData,
+  checkParams,
+  type Backend,
+  type LogisticProblem,
+} from "../backend.js";
 import type { Matrix } from "../data/matrix.js";
 import { WasmArena, withArena } from "./memory.js";
+import { forestProba, treeBuilder } from "./tree.js";
 
 function matmul(
   a: Float64Array,
@@ -74,6 +80,7 @@ function logisticProblem(
   nRows: number,
   alpha: number,
 ): LogisticProblem {
+  checkLogisticData(X, y, nRows);
   const arena = new WasmArena();
   const nParams = nRows * (X.cols + 1);
   try {
@@ -86,6 +93,8 @@ function logisticProblem(
     return {
       nParams,
       lossGrad(w, grad) {
+        checkParams(w, nParams);
+        checkParams(grad, nParams, "grad");
         arena.f64(wPtr, nParams).set(w);
         const loss = ex.logisticLossGrad(
           xPtr, yPtr, X.rows, X.cols, nRows, wPtr, gPtr, alpha, zPtr,
@@ -108,6 +117,7 @@ function logisticDecision(
   nRows: number,
   w: Float64Array,
 ): Float64Array {
+  checkParams(w, nRows * (X.cols + 1));
   return withArena("logisticDecision", (arena) => {
     const xPtr = arena.copyIn(X.data, "matrix X");
     const wPtr = arena.copyIn(w, "coefficients");
@@ -123,4 +133,6 @@ export const wasmBackend: Backend = {
   matvec,
   logisticProblem,
   logisticDecision,
+  treeBuilder,
+  forestProba,
 };

@@ -44,4 +44,55 @@ export interface WasmExports {
     wPtr: number,
     outPtr: number,
   ): void;
+
+  treeXlogx(outPtr: number, n: number): void;
+  treePresort(
+    xColPtr: number,
+    nSamples: number,
+    nFeatures: number,
+    presortPtr: number,
+    scratchPtr: number,
+  ): void;
+  /** Bytes of scratch for `treeGrow` (returned as f64, so it cannot wrap). */
+  treeWorkLength(nSamples: number, nFeatures: number, nClasses: number): number;
+  treeGrow(
+    xColPtr: number,
+    yPtr: number,
+    presortPtr: number,
+    xlogxPtr: number,
+    nSamples: number,
+    nFeatures: number,
+    nClasses: number,
+    criterion: number,
+    maxDepth: number,
+    minSamplesSplit: number,
+    minSamplesLeaf: number,
+    maxFeatures: number,
+    bootstrap: number,
+    seed: number,
+    weightPtr: number,
+    workPtr: number,
+    featurePtr: number,
+    thresholdPtr: number,
+    leftPtr: number,
+    rightPtr: number,
+    impurityPtr: number,
+    nNodeSamplesPtr: number,
+    weightedPtr: number,
+    valuePtr: number,
+  ): number;
+  forestProba(
+    xPtr: number,
+    nSamples: number,
+    nFeatures: number,
+    nClasses: number,
+    nTrees: number,
+    rootsPtr: number,
+    featurePtr: number,
+    thresholdPtr: number,
+    leftPtr: number,
+    rightPtr: number,
+    valuePtr: number,
+    outPtr: number,
+  ): void;
 }

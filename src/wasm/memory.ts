@@ -37,13 +37,13 @@ export class WasmArena {
    * @param what names the buffer in the error message
    */
   alloc(byteLength: number, what = "buffer"): number {
-    if (!Number.isSafeInteger(byteLength) || byteLength < 0) {
+    if (!(byteLength >= 0)) {
       throw new RangeError(`${what} byte length must be >= 0, got ${byteLength}`);
     }
     if (byteLength > MAX_BLOCK_BYTES) {
       throw new WasmMemoryError(
         `${what} needs ${formatBytes(byteLength)} of wasm memory, but one ` +
-          `block is limited to 1 GiB: use fewer rows or features`,
+          `block is limited to 1 GiB: use smaller inputs`,
       );
     }
     const used = this.exports.memory.buffer.byteLength;

@@ -1,6 +1,7 @@
 import { execFileSync, spawnSync } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
+import { gzipSync } from "node:zlib";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
@@ -92,6 +93,12 @@ describe("wasmlearn fusion", () => {
       ["a missing file", ["--modality", `a=${a}`, "--modality", `b=${join(dir, "nope.csv")}`, "--label", "kind"], /nope\.csv/],
       ["a bad modality spec", ["--modality", "justafile.csv"], /must be NAME=FILE\.csv, got "justafile\.csv"/],
       ["an unknown option", ["--colour"], /unknown option '--colour'/],
+      ["--dataset with --modality", ["--dataset", "mfeat", "--modality", `a=${a}`, "--modality", `b=${b}`, "--label", "kind"], /--dataset and --modality exclude each other/],
+      ["--samples with mfeat", ["--dataset", "mfeat", "--samples", "50"], /--samples does not apply to --dataset mfeat/],
+      ["--views without mfeat", ["--views", "pixel,zernike"], /--views does not apply to --dataset synthetic/],
+      ["a single mfeat view", ["--dataset", "mfeat", "--views", "pixel"], /--views must name at least 2 views, got 1/],
+      ["a test size leaving one training row", ["--test-size", "999"], /--test-size must leave at least 2 of the 1000 rows for training, got 999/],
+      ["a directory", ["--modality", `a=${dir}`, "--modality", `b=${b}`, "--label", "kind"], /path must name a file, got the directory/],
     ];
     for (const [what, args, message] of cases) {
       it(`rejects ${what}`, async () => {
@@ -99,8 +106,36 @@ describe("wasmlearn fusion", () => {
         expect(code).toBe(1);
         expect(stdout).toBe("");
         expect(stderr).toMatch(message);
+        expect(stderr.trimEnd().split("\n")).toHaveLength(1);
       });
     }
+
+    it("rejects a FIFO without blocking on it", async () => {
+      const fifo = join(dir, "pipe.csv");
+      execFileSync("mkfifo", [fifo]);
+      const r = await runCli(["fusion", "--modality", `a=${fifo}`, "--modality", `b=${b}`, "--label", "kind"]);
+      expect(r.code).toBe(1);
+      expect(r.stderr).toMatch(/path must name a regular file, got ".*pipe\.csv"/);
+    });
+
+    it("reports unreadable paths (ENOTDIR, ELOOP) as user errors", async () => {
+      const loop = join(dir, "loop.csv");
+      execFileSync("ln", ["-s", loop, loop]);
+      for (const [path, message] of [[`${a}/x.csv`, /ENOTDIR/], [loop, /ELOOP/]] as const) {
+        const r = await runCli(["fusion", "--modality", `a=${path}`, "--modality", `b=${b}`, "--label", "kind"]);
+        expect(r.code).toBe(1);
+        expect(r.stderr).toMatch(/^error: cannot read /);
+        expect(r.stderr).toMatch(message);
+      }
+    });
+
+    it("rejects a gzip file that unpacks past the 256 MiB limit", async () => {
+      const bomb = join(dir, "bomb.csv.gz");
+      writeFileSync(bomb, gzipSync(Buffer.alloc(257 * 1024 * 1024, 0x30)));
+      const r = await runCli(["fusion", "--modality", `a=${bomb}`, "--modality", `b=${b}`, "--label", "kind"]);
+      expect(r.code).toBe(1);
+      expect(r.stderr).toMatch(/bomb\.csv\.gz unpacks to more than 256 MiB/);
+    });
 
     it("rejects modalities with different row counts, naming both files", async () => {
       const short = csv("short.csv", "b1,kind\n0.1,cat\n0.2,dog\n");

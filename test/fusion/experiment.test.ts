@@ -102,6 +102,34 @@ describe("runFusion on mfeat (factors, karhunen, zernike)", () => {
 });
 
 describe("runFusion errors", () => {
+  it("validates data and options up front, naming the modality and the row", () => {
+    const d = makeMultimodal({ nSamples: 50 });
+    const X = d.modalities[1].X;
+    const withNaN = { ...X, data: Float64Array.from(X.data) };
+    withNaN.data[3 * X.cols + 2] = NaN;
+    const nanData = { ...d, modalities: [d.modalities[0], { name: "text", X: withNaN }] };
+    expect(() => runFusion(nanData)).toThrow(/modality text must contain only finite numbers, got NaN at row 3, column 2/);
+    expect(() => runFusion(null as never)).toThrow(/data must be a MultiViewDataset, got null/);
+    expect(() => runFusion(d, { split: "random" as never })).toThrow(/split must be "stratified" or "head", got "random"/);
+    expect(() => runFusion(d, { scale: "no" as never })).toThrow(/scale must be true or false/);
+    expect(() => runFusion(d, { models: [] })).toThrow(/models must list at least one model/);
+    const twice = { ...d, modalities: [d.modalities[0], d.modalities[0]] };
+    expect(() => runFusion(twice)).toThrow(/modality names must be unique non-empty strings, got "image"/);
+    expect(() => runFusion({ ...d, y: new Array(50).fill(1) })).toThrow(/y must contain at least 2 classes, got only 1/);
+    const sorted = { ...d, y: d.y.map((_, i) => (i < 40 ? 0 : 1)) };
+    expect(() => runFusion(sorted, { split: "head", testSize: 0.2 })).toThrow(/the 40 training rows hold only one class \(0\)/);
+  });
+
+  it("accepts modalities given as arrays of rows", () => {
+    const d = makeMultimodal({ nSamples: 60 });
+    const rows = d.modalities.map((m) => ({
+      name: m.name,
+      X: Array.from({ length: m.X.rows }, (_, i) => Array.from(m.X.data.subarray(i * m.X.cols, (i + 1) * m.X.cols))),
+    }));
+    const a = runFusion(d).results.map((r) => r.accuracy);
+    expect(runFusion({ ...d, modalities: rows as never }).results.map((r) => r.accuracy)).toEqual(a);
+  });
+
   it("needs at least two modalities with one row per label", () => {
     const d = makeMultimodal({ nSamples: 50 });
     expect(() => runFusion({ ...d, modalities: d.modalities.slice(0, 1) })).toThrow(

@@ -135,6 +135,22 @@ describe("logisticLossGrad", () => {
   });
 });
 
+describe("logistic kernel wrappers", () => {
+  it("reject class indices and parameter vectors the kernels would read out of bounds", () => {
+    for (const b of [wasm, ts]) {
+      const X = matrix(2, 1, Float64Array.from([1, 2]));
+      expect(() => b.logisticProblem(X, Float64Array.from([0, 1e9]), 3, 1)).toThrow(
+        /y\[1\] must be a class index from 0 to 2, got 1000000000/,
+      );
+      expect(() => b.logisticProblem(X, Float64Array.from([0]), 1, 1)).toThrow(/y must have 2 class indices/);
+      const p = b.logisticProblem(X, Float64Array.from([0, 1]), 1, 1);
+      expect(() => p.lossGrad(new Float64Array(1), new Float64Array(2))).toThrow(/w must be a Float64Array of 2 parameters, got length 1/);
+      p.dispose();
+      expect(() => b.logisticDecision(X, 1, new Float64Array(0))).toThrow(/w must be a Float64Array of 2 parameters/);
+    }
+  });
+});
+
 describe("logisticDecision", () => {
   it("wasm equals ts within 1e-12 relative (property)", () => {
     fc.assert(

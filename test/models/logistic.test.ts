@@ -131,6 +131,38 @@ describe("LogisticRegression", () => {
       expect(() => new LogisticRegression({ tol: -1 })).toThrow(/tol must be a finite number >= 0, got -1/);
       expect(() => new LogisticRegression({ backend: "gpu" as never })).toThrow(/backend must be one of wasm, ts, got "gpu"/);
     });
+    it("rejects options of the wrong kind, unknown options and a C that overflows", () => {
+      expect(() => new LogisticRegression({ C: "1" as never })).toThrow(new TypeError('C must be a number, got "1"'));
+      expect(() => new LogisticRegression({ fitIntercept: "no" as never })).toThrow(/fitIntercept must be true or false, got "no"/);
+      expect(() => new LogisticRegression({ max_iter: 10 } as never)).toThrow(/options has no option "max_iter"; the options are C, maxIter/);
+      expect(() => new LogisticRegression(null as never)).toThrow(/options must be an object, got null/);
+      expect(() => new LogisticRegression({ backend: 5 as never })).toThrow(TypeError);
+      expect(() => new LogisticRegression({ C: 5e-324 }).fit(X, y)).toThrow(/C must be large enough that 1 \/ \(C \* nSamples\) is finite, got 5e-324/);
+    });
+    it("rejects y that is not an array of labels", () => {
+      for (const bad of [undefined, null, "abab", 4]) {
+        expect(() => new LogisticRegression().fit(X, bad as never)).toThrow(/y must be an array of labels/);
+      }
+      const m = new LogisticRegression().fit(X, y);
+      expect(() => m.score(X, y.map(String))).toThrow(/y must hold labels of the fitted kind \(number\), got "0"/);
+    });
+    it("fromJSON validates every field", () => {
+      const good = new LogisticRegression().fit(X, y).toJSON();
+      const broken: [Partial<typeof good>, RegExp][] = [
+        [{ classes: ["no"] as never }, /json.classes must hold at least 2 distinct labels/],
+        [{ classes: [0, 0] }, /json.classes must hold at least 2 distinct labels/],
+        [{ coef: [[NaN, 1]] }, /json.coef\[0\]\[0\] must be a finite number, got NaN/],
+        [{ coef: [["a", "b"]] as never }, /json.coef\[0\]\[0\] must be a finite number, got "a"/],
+        [{ intercept: "5" as never }, /json.intercept/],
+        [{ nFeatures: 1.5 }, /json.nFeatures must be an integer >= 1, got 1.5/],
+        [{ nIter: "x" as never }, /json.nIter must be a number, got "x"/],
+        [{ converged: "maybe" as never }, /json.converged must be true or false/],
+        [{ classes: undefined }, /json.classes must be an array of labels, got undefined/],
+      ];
+      for (const [patch, message] of broken) {
+        expect(() => LogisticRegression.fromJSON({ ...good, ...patch })).toThrow(message);
+      }
+    });
     it("rejects a single class", () => {
       expect(() => new LogisticRegression().fit(X, new Array(20).fill(1))).toThrow(
         new DataError("y must contain at least 2 classes, got only 1"),

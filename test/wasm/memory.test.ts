@@ -40,7 +40,7 @@ describe("WasmArena", () => {
       expect(() => arena.alloc(2 ** 31, "huge buffer")).toThrow(
         new WasmMemoryError(
           "huge buffer needs 2.0 GiB of wasm memory, but one block is " +
-            "limited to 1 GiB: use fewer rows or features",
+            "limited to 1 GiB: use smaller inputs",
         ),
       );
     } finally {
@@ -83,7 +83,7 @@ describe("matmul and matvec memory", () => {
     expect(() => wasmBackend.matmul(empty, empty, 12_000, 0, 12_000)).toThrow(
       new WasmMemoryError(
         "matrix C needs 1.1 GiB of wasm memory, but one block is " +
-          "limited to 1 GiB: use fewer rows or features",
+          "limited to 1 GiB: use smaller inputs",
       ),
     );
     expect(wasm()).toBe(before);
