@@ -11,14 +11,20 @@ import { processIO, UsageError, type CliIO } from "./io.js";
 
 const VERSION = "0.1.0";
 
-function isUserError(err: unknown): boolean {
-  return (
-    err instanceof UsageError ||
-    err instanceof DataError ||
-    err instanceof RangeError ||
-    err instanceof TypeError ||
-    (err instanceof Error && (err as NodeJS.ErrnoException).code === "ENOENT")
-  );
+/**
+ * Messages V8 itself gives TypeErrors and RangeErrors: those come from a
+ * bug in wasmlearn, not from the user's input, whose checks throw the same
+ * classes with "<name> must be ..." messages.
+ */
+const ENGINE_MESSAGE: RegExp =
+  /^Cannot (read|set|destructure|convert)|is not (a function|iterable|a constructor|defined)|^Invalid (typed )?array length|^Maximum call stack/;
+
+export function isUserError(err: unknown): boolean {
+  if (err instanceof UsageError || err instanceof DataError) return true;
+  if (err instanceof RangeError || err instanceof TypeError) {
+    return !ENGINE_MESSAGE.test(err.message);
+  }
+  return err instanceof Error && (err as NodeJS.ErrnoException).code === "ENOENT";
 }
 
 /** Runs the program on `argv` (without node and script); resolves to the exit code. */
