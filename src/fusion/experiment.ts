@@ -38,6 +38,12 @@ export interface FusionOptions {
    * "head": the first rows train, the rest test, as the course does.
    */
   split?: "stratified" | "head";
+  /**
+   * explicit train and test row indices, replacing the seeded split (for
+   * comparing with another tool on exactly its rows); testSize and split
+   * are then ignored
+   */
+  indices?: { train: ArrayLike<number>; test: ArrayLike<number> };
   /** features per modality that enter the pairwise products; default 3 */
   crossK?: number;
   /** standardise each feature set on its training rows; default true */
@@ -114,12 +120,14 @@ export function runFusion(
   } = options;
   checkFusionOptions(options);
   data = checkDataset(data);
-  const { train, test } = trainTestSplit(data.y.length, {
-    testSize,
-    seed,
-    shuffle: split === "stratified",
-    stratify: split === "stratified" ? data.y : undefined,
-  });
+  const { train, test } = options.indices
+    ? checkIndices(options.indices, data.y.length)
+    : trainTestSplit(data.y.length, {
+        testSize,
+        seed,
+        shuffle: split === "stratified",
+        stratify: split === "stratified" ? data.y : undefined,
+      });
   const s: Split = {
     train,
     test,
@@ -310,8 +318,8 @@ function checkDataset(data: MultiViewDataset): MultiViewDataset {
 
 function checkFusionOptions(o: FusionOptions): void {
   checkOptions("options", o, [
-    "models", "backend", "seed", "testSize", "split", "crossK", "scale",
-    "maxIter", "C", "onProgress",
+    "models", "backend", "seed", "testSize", "split", "indices", "crossK",
+    "scale", "maxIter", "C", "onProgress",
   ]);
   if (o.split !== undefined && o.split !== "stratified" && o.split !== "head") {
     throw new RangeError(`split must be "stratified" or "head", got ${describe(o.split)}`);
@@ -321,4 +329,33 @@ function checkFusionOptions(o: FusionOptions): void {
   if (o.models !== undefined && (!Array.isArray(o.models) || o.models.length === 0)) {
     throw new RangeError(`models must list at least one model, got ${describe(o.models)}`);
   }
+}
+
+/**
+ * Explicit split indices: integers in [0, nSamples), disjoint, neither set
+ * empty.
+ * @throws RangeError naming the first offending index
+ */
+function checkIndices(
+  indices: { train: ArrayLike<number>; test: ArrayLike<number> },
+  nSamples: number,
+): { train: Int32Array; test: Int32Array } {
+  const seen = new Uint8Array(nSamples);
+  const convert = (name: "train" | "test") => {
+    const list = indices[name];
+    if (!list || list.length === 0) {
+      throw new RangeError(`indices.${name} must list at least one row, got ${describe(list)}`);
+    }
+    const out = Int32Array.from(list);
+    out.forEach((i, k) => {
+      if (!Number.isInteger(list[k]) || i < 0 || i >= nSamples || seen[i]) {
+        throw new RangeError(
+          `indices.${name}[${k}] must be a new row index below ${nSamples}, got ${list[k]}`,
+        );
+      }
+      seen[i] = 1;
+    });
+    return out;
+  };
+  return { train: convert("train"), test: convert("test") };
 }

@@ -101,6 +101,36 @@ describe("runFusion on mfeat (factors, karhunen, zernike)", () => {
   });
 });
 
+describe("runFusion on scikit-learn's own mfeat splits", () => {
+  it("reproduces scikit-learn's accuracy for every method and seed to one test row", () => {
+    // fusion_mfeat.json records scikit-learn's train_test_split indices, so
+    // both tools see the same rows: what is left to differ is the model
+    const fx = fixture("fusion_mfeat");
+    const data = loadMfeat();
+    const mean: Record<string, number> = {};
+    fx.splits.forEach((indices: { train: number[]; test: number[] }, seed: number) => {
+      const r = runFusion(data, { indices, maxIter: 1000 });
+      expect(r.nTest).toBe(500);
+      for (const row of r.results) {
+        const key = row.method.replace("modality:", "");
+        expect(Math.abs(row.accuracy - fx.per_seed[seed][key])).toBeLessThanOrEqual(1 / 500 + 1e-12);
+        mean[key] = (mean[key] ?? 0) + row.accuracy / fx.splits.length;
+      }
+    });
+    // the criterion on these five splits: early >= 0.97 and above every view
+    expect(mean.early).toBeGreaterThanOrEqual(0.97);
+    expect(mean.early).toBeGreaterThan(Math.max(mean.factors, mean.karhunen, mean.zernike));
+  });
+
+  it("rejects bad explicit indices", () => {
+    const d = makeMultimodal({ nSamples: 20 });
+    expect(() => runFusion(d, { indices: { train: [0, 1, 2], test: [2, 3] } })).toThrow(
+      /indices.test\[0\] must be a new row index below 20, got 2/,
+    );
+    expect(() => runFusion(d, { indices: { train: [0, 1], test: [] } })).toThrow(/indices.test must list at least one row/);
+  });
+});
+
 describe("runFusion errors", () => {
   it("validates data and options up front, naming the modality and the row", () => {
     const d = makeMultimodal({ nSamples: 50 });
