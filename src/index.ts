@@ -7,7 +7,16 @@
 export { ready, WasmLoadError } from "./wasm/load.js";
 export { WasmMemoryError } from "./wasm/memory.js";
 export { getBackend, BACKENDS } from "./backend.js";
-export type { Backend, BackendName, LogisticProblem } from "./backend.js";
+export type {
+  Backend,
+  BackendName,
+  FlatForest,
+  FlatTree,
+  GrownTree,
+  LogisticProblem,
+  TreeBuilder,
+  TreeGrowOptions,
+} from "./backend.js";
 export { DataError, NotFittedError } from "./errors.js";
 
 export { LogisticRegression, accuracy } from "./models/logistic.js";
@@ -15,8 +24,22 @@ export type {
   LogisticRegressionOptions,
   LogisticRegressionJSON,
 } from "./models/logistic.js";
+export { DecisionTreeClassifier } from "./models/tree.js";
+export type {
+  Criterion,
+  DecisionTreeJSON,
+  DecisionTreeOptions,
+  FlatTreeJSON,
+  MaxFeatures,
+} from "./models/tree.js";
+export { RandomForestClassifier, treeSeed } from "./models/forest.js";
+export type { RandomForestJSON, RandomForestOptions } from "./models/forest.js";
 export { makeClassifier, MODEL_NAMES } from "./models/classifier.js";
-export type { Classifier, ModelName, ModelSettings } from "./models/classifier.js";
+export type {
+  Classifier,
+  ModelName,
+  ModelSettings,
+} from "./models/classifier.js";
 export { minimizeLbfgs } from "./optim/lbfgs.js";
 export type { LbfgsOptions, LbfgsResult, Objective } from "./optim/lbfgs.js";
 
@@ -28,6 +51,11 @@ export { encodeLabels } from "./data/labels.js";
 export { trainTestSplit } from "./data/split.js";
 export { StandardScaler } from "./data/scale.js";
 export { makeMultimodal } from "./data/synthetic.js";
+export { makeClassification } from "./data/make-classification.js";
+export type {
+  ClassificationData,
+  MakeClassificationOptions,
+} from "./data/make-classification.js";
 export { Rng } from "./kernels/rng.js";
 
 export { runFusion } from "./fusion/experiment.js";

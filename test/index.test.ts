@@ -15,6 +15,8 @@ describe("the public API", () => {
     expect(model.converged).toBe(true);
     const back = api.LogisticRegression.fromJSON(JSON.parse(JSON.stringify(model.toJSON())));
     expect(back.predict(X)).toEqual(model.predict(X));
+    const forest = new api.RandomForestClassifier({ randomState: 0 }).fit(X, y);
+    expect(forest.predictProba(X).rows).toBe(4);
     const r = api.runFusion(api.makeMultimodal({ seed: 1 }), { split: "head", testSize: 0.2 });
     expect(r.results).toHaveLength(6);
   });

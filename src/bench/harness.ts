@@ -26,6 +26,11 @@ export interface BenchCase {
   readonly wasm: () => void;
   /** One run on the TS backend. */
   readonly ts: () => void;
+  /**
+   * Tighter limits for an expensive case (a 100k-row forest fit in TS takes
+   * most of a minute): they replace the run's options for this case only.
+   */
+  readonly budget?: Pick<BenchOptions, "repeat" | "minMs" | "warmupCalls" | "warmupMs">;
   /** Called once before the case's first run (allocate, copy inputs in). */
   readonly setup?: () => void;
   /** Called once after the case's last run, even if setup or a run threw. */
@@ -183,6 +188,8 @@ export function runBench(
   const ratios: BenchRatio[] = [];
 
   for (const c of cases) {
+    const budget = { repeat, minMs, warmupCalls, warmupMs, ...c.budget };
+    checkOptions(budget.repeat, budget.minMs, budget.warmupCalls);
     const fns = { wasm: c.wasm, ts: c.ts };
     const samples: Record<BackendName, number[]> = { wasm: [], ts: [] };
     const runs = { wasm: 1, ts: 1 };
@@ -190,12 +197,12 @@ export function runBench(
       c.setup?.();
       for (const backend of BACKEND_ORDER) {
         onProgress?.(`${c.kernel} ${c.size}: warming up ${backend}`);
-        warmUp(fns[backend], warmupCalls, warmupMs, clock);
-        runs[backend] = calibrate(fns[backend], minMs, clock);
+        warmUp(fns[backend], budget.warmupCalls, budget.warmupMs, clock);
+        runs[backend] = calibrate(fns[backend], budget.minMs, clock);
       }
 
       // Timed repeats, Wasm first on even rounds and TS first on odd ones.
-      for (let r = 0; r < repeat; r++) {
+      for (let r = 0; r < budget.repeat; r++) {
         const order = r % 2 === 0 ? BACKEND_ORDER : REVERSED_ORDER;
         for (const backend of order) {
           const fn = fns[backend];

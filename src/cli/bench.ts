@@ -6,10 +6,11 @@ import { progress, UsageError, type CliIO } from "./io.js";
 import { intOption } from "./parse.js";
 
 /** Kernel families `bench` knows, in the order they run. */
-export const BENCH_KERNELS = ["matmul", "matvec", "logistic"] as const;
+export const BENCH_KERNELS = ["matmul", "matvec", "logistic", "forest"] as const;
 type BenchKernel = (typeof BENCH_KERNELS)[number];
 
 interface BenchFlags {
+  trees: number;
   sizes?: number[];
   rows?: number[];
   repeat: number;
@@ -23,6 +24,7 @@ Examples:
   $ wasmlearn bench                       every kernel at default sizes
   $ wasmlearn bench matmul --sizes 256,512
   $ wasmlearn bench logistic --rows 1000,10000 --json
+  $ wasmlearn bench forest --rows 1000,10000 --trees 50
 `;
 
 /** A comma-separated list of integers in [1, max]. */
@@ -43,9 +45,10 @@ export function benchCommand(io: CliIO, setExit: (code: number) => void): Comman
     )
     .option(
       "--rows <list>",
-      "rows of the logistic problems, 20 features, up to 10^7 (default 1000,10000,100000)",
+      "rows of the logistic and forest problems, 20 features, up to 10^7 (default 1000,10000,100000)",
       sizeList(10_000_000),
     )
+    .option("--trees <n>", "trees per forest fit", intOption(1, 10_000), 100)
     .option("--repeat <n>", "timed repeats per backend", intOption(1, 1000), 5)
     .option("--min-ms <ms>", "each repeat lasts at least this long", intOption(0, 60_000), 50)
     .option("--json", "print results as JSON", false)
@@ -97,6 +100,10 @@ async function buildCases(kernels: BenchKernel[], flags: BenchFlags): Promise<Be
   if (kernels.includes("logistic")) {
     const { logisticCases } = await import("../bench/logistic.js");
     cases.push(...logisticCases(flags.rows));
+  }
+  if (kernels.includes("forest")) {
+    const { forestCases } = await import("../bench/forest.js");
+    cases.push(...forestCases(flags.rows, flags.trees));
   }
   return cases;
 }

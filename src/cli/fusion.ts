@@ -1,7 +1,7 @@
 /** `wasmlearn fusion`: fusion strategies against single-modality baselines. */
 import { Command } from "commander";
 import { BACKENDS, type BackendName } from "../backend.js";
-import { barChart, formatTable } from "../charts/index.js";
+import { barChart, formatTable, groupedBarChart } from "../charts/index.js";
 import type { MultiViewDataset } from "../data/dataset.js";
 import { MFEAT_VIEWS } from "../data/mfeat.js";
 import { makeMultimodal } from "../data/synthetic.js";
@@ -22,7 +22,8 @@ interface FusionFlags {
   views?: string[];
   modality?: { name: string; path: string }[];
   label?: string;
-  model: ModelName;
+  model: ModelName | "both";
+  trees: number;
   backend: BackendName;
   seed: number;
   testSize?: number;
@@ -68,7 +69,13 @@ export function fusionCommand(io: CliIO, setExit: (code: number) => void): Comma
       modalityOption,
     )
     .option("--label <column>", "label column of the --modality files")
-    .option("--model <name>", `model (${MODEL_NAMES.join(", ")})`, choiceOption(MODEL_NAMES), "logistic")
+    .option(
+      "--model <name>",
+      "logistic (regression), forest (random forest) or both",
+      choiceOption([...MODEL_NAMES, "both"] as const),
+      "logistic",
+    )
+    .option("--trees <n>", "trees per random forest", intOption(1, 10_000), 100)
     .option("--backend <name>", "kernels: wasm or ts", choiceOption(BACKENDS), "wasm")
     .option("--seed <n>", "seed of data, split and models", intOption(0, 2 ** 32 - 1), 42)
     .option(
@@ -101,8 +108,10 @@ export function fusionCommand(io: CliIO, setExit: (code: number) => void): Comma
       const synthetic = flags.dataset === "synthetic" && !flags.modality;
       const report = progress(io, flags.verbose);
       const t0 = performance.now();
+      const models: ModelName[] = flags.model === "both" ? [...MODEL_NAMES] : [flags.model];
       const result = runFusion(data, {
-        models: [flags.model],
+        models,
+        nEstimators: flags.trees,
         backend: flags.backend,
         seed: flags.seed,
         testSize: flags.testSize ?? (synthetic ? 0.2 : 0.25),
@@ -126,7 +135,7 @@ export function fusionCommand(io: CliIO, setExit: (code: number) => void): Comma
       if (flags.json) {
         io.stdout(JSON.stringify({ ...result, model: flags.model, seconds }, null, 2) + "\n");
       } else {
-        io.stdout(formatFusion(result, flags.model, io, seconds));
+        io.stdout(formatFusion(result, models, io, seconds));
       }
       setExit(0);
     });
@@ -206,49 +215,61 @@ function warnNotConverged(io: CliIO, result: FusionResult, maxIter: number): voi
 
 const MODEL_TITLES: Record<ModelName, string> = {
   logistic: "logistic regression",
+  forest: "random forest",
 };
 
-/** The human-readable report: header, table, bar chart. */
+/** The human-readable report: header, table, bar chart (grouped for two models). */
 export function formatFusion(
   result: FusionResult,
-  model: ModelName,
+  models: readonly ModelName[],
   io: Pick<CliIO, "columns" | "color">,
   seconds: number,
 ): string {
   const views = result.modalities.map((m) => `${m.name} ${m.nFeatures}`).join(", ");
   const floor = result.majority;
-  const rows = result.results.filter((r) => r.model === model);
+  const rows = result.results.filter((r) => models.includes(r.model));
   const best = Math.max(...rows.map((r) => r.accuracy));
+  const several = models.length > 1;
+  const titles = models.map((m) => MODEL_TITLES[m]).join(" and ");
+  const width = Math.min(io.columns, 100);
+  const min = Math.min(floor, ...rows.map((r) => r.accuracy));
+  const title = `test accuracy (always predicting the majority class scores ${floor.toFixed(4)})`;
+  const methods = [...new Set(rows.map((r) => r.method))];
+  const chart = several
+    ? groupedBarChart(
+        methods.map((method) => ({
+          label: method,
+          values: models.map((m) => rows.find((r) => r.method === method && r.model === m)!.accuracy),
+        })),
+        models.map((m) => MODEL_TITLES[m]),
+        { width, min, max: 1, digits: 4, title, color: io.color },
+      )
+    : barChart(
+        rows.map((r) => ({ label: r.method, value: r.accuracy })),
+        { width, min, max: 1, digits: 4, title, color: io.color },
+      );
   const lines = [
     `Multimodal fusion on ${result.dataset}: ${result.modalities.length} modalities (${views} features), ${result.classes.length} classes`,
-    `${MODEL_TITLES[model]} (${result.backend} kernels), ${result.nTrain} train / ${result.nTest} test rows (${result.split} split, seed ${result.seed})`,
+    `${titles} (${result.backend} kernels), ${result.nTrain} train / ${result.nTest} test rows (${result.split} split, seed ${result.seed})`,
     "",
     formatTable(
       [
         { header: "method" },
-        { header: "features", align: "right" },
-        { header: "accuracy", align: "right" },
-        { header: "time ms", align: "right" },
+        ...(several ? [{ header: "model" }] : []),
+        { header: "features", align: "right" as const },
+        { header: "accuracy", align: "right" as const },
+        { header: "time ms", align: "right" as const },
       ],
       rows.map((r) => [
         r.method,
+        ...(several ? [r.model] : []),
         String(r.nFeatures),
         r.accuracy.toFixed(4) + (r.accuracy === best ? " *" : "  "),
         r.ms.toFixed(1),
       ]),
     ),
     "",
-    barChart(
-      rows.map((r) => ({ label: r.method, value: r.accuracy })),
-      {
-        width: Math.min(io.columns, 100),
-        min: Math.min(floor, ...rows.map((r) => r.accuracy)),
-        max: 1,
-        digits: 4,
-        title: `test accuracy (always predicting the majority class scores ${floor.toFixed(4)})`,
-        color: io.color,
-      },
-    ),
+    chart,
     `* best; ${seconds.toFixed(2)} s in all`,
   ];
   return lines.join("\n") + "\n";

@@ -50,6 +50,8 @@ export interface FusionOptions {
   scale?: boolean;
   maxIter?: number;
   C?: number;
+  /** trees per random forest; default 100 */
+  nEstimators?: number;
   /** called with a line of progress per model fitted */
   onProgress?: (message: string) => void;
 }
@@ -116,6 +118,7 @@ export function runFusion(
     scale = true,
     maxIter,
     C,
+    nEstimators,
     onProgress,
   } = options;
   checkFusionOptions(options);
@@ -141,7 +144,7 @@ export function runFusion(
         `(${JSON.stringify(s.yTrain[0])}): a model needs two; use a smaller test size`,
     );
   }
-  const settings: ModelSettings = { backend, seed, maxIter, C };
+  const settings: ModelSettings = { backend, seed, maxIter, C, nEstimators };
   const results: FusionRow[] = [];
   let classes: Label[] = [];
 
@@ -319,7 +322,7 @@ function checkDataset(data: MultiViewDataset): MultiViewDataset {
 function checkFusionOptions(o: FusionOptions): void {
   checkOptions("options", o, [
     "models", "backend", "seed", "testSize", "split", "indices", "crossK",
-    "scale", "maxIter", "C", "onProgress",
+    "scale", "maxIter", "C", "nEstimators", "onProgress",
   ]);
   if (o.split !== undefined && o.split !== "stratified" && o.split !== "head") {
     throw new RangeError(`split must be "stratified" or "head", got ${describe(o.split)}`);

@@ -2,6 +2,7 @@
 import type { BackendName } from "../backend.js";
 import type { Label } from "../data/dataset.js";
 import type { Matrix, MatrixLike } from "../data/matrix.js";
+import { RandomForestClassifier } from "./forest.js";
 import { LogisticRegression } from "./logistic.js";
 
 /** A fitted-or-not classifier with scikit-learn's method names. */
@@ -16,10 +17,10 @@ export interface Classifier {
 }
 
 /** Model families the experiments can use by name. */
-export type ModelName = "logistic";
+export type ModelName = "logistic" | "forest";
 
 /** The model names, for option validation and listings. */
-export const MODEL_NAMES: readonly ModelName[] = ["logistic"];
+export const MODEL_NAMES: readonly ModelName[] = ["logistic", "forest"];
 
 /** Settings that every experiment passes to every model it builds. */
 export interface ModelSettings {
@@ -29,18 +30,30 @@ export interface ModelSettings {
   maxIter?: number;
   /** inverse regularisation strength of logistic regression (1) */
   C?: number;
+  /** trees of a random forest (100) */
+  nEstimators?: number;
 }
 
 /**
  * A new unfitted classifier of the named family.
  * @throws RangeError for an unknown name
  */
-export function makeClassifier(name: ModelName, settings: ModelSettings = {}): Classifier {
+export function makeClassifier(
+  name: ModelName,
+  settings: ModelSettings = {},
+): Classifier {
   if (name === "logistic") {
     return new LogisticRegression({
       backend: settings.backend,
       maxIter: settings.maxIter,
       C: settings.C,
+    });
+  }
+  if (name === "forest") {
+    return new RandomForestClassifier({
+      backend: settings.backend,
+      randomState: settings.seed ?? null,
+      nEstimators: settings.nEstimators,
     });
   }
   throw new RangeError(

@@ -41,7 +41,7 @@ describe("wasmlearn fusion", () => {
   it("report layout at width 80 (snapshot, timings fixed)", () => {
     const result = runFusion(makeMultimodal({ seed: 42 }), { seed: 42, split: "head", testSize: 0.2 });
     for (const r of result.results) r.ms = 1;
-    expect(formatFusion(result, "logistic", { columns: 80, color: false }, 0.5)).toMatchSnapshot();
+    expect(formatFusion(result, ["logistic"], { columns: 80, color: false }, 0.5)).toMatchSnapshot();
   });
 
   it("--json gives the documented keys", async () => {
@@ -53,6 +53,18 @@ describe("wasmlearn fusion", () => {
       "modality:image", "modality:text", "modality:audio", "early", "late", "cross",
     ]);
     for (const r of out.results) expect(r.accuracy).toBeGreaterThanOrEqual(0);
+  });
+
+  it("--model both reports each method for logistic regression and the forest", async () => {
+    const { code, stdout } = await runCli(["fusion", "--model", "both", "--trees", "10", "--json"]);
+    expect(code).toBe(0);
+    const out = JSON.parse(stdout);
+    expect(out.model).toBe("both");
+    expect(out.results.map((r: { model: string }) => r.model)).toEqual([
+      ...new Array(6).fill("logistic"), ...new Array(6).fill("forest"),
+    ]);
+    const text = (await runCli(["fusion", "--model", "both", "--trees", "10"])).stdout;
+    expect(text).toMatch(/█ logistic regression  ▓ random forest/);
   });
 
   it("seeded runs are reproducible and --backend ts agrees with wasm", async () => {

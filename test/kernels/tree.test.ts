@@ -89,7 +89,8 @@ describe("treeGrow", () => {
     const K = 3;
     const { X, y } = randomData(7, n, d, K, 2);
     for (const bootstrap of [false, true]) {
-      const { tree: t, sampleCounts } = grow("wasm", X, y, K, options({ bootstrap, maxFeatures: 2 }), 3);
+      const o = options({ bootstrap, maxFeatures: 2 });
+      const { tree: t, sampleCounts } = grow("wasm", X, y, K, o, 3);
       const w = sampleCounts as Float64Array;
       const reached = new Float64Array(t.nodeCount * K);
       for (let i = 0; i < n; i++) reached[route(t, X.data, d, i) * K + y[i]] += w[i];
@@ -127,7 +128,8 @@ describe("treeGrow", () => {
     };
     let best = -Infinity;
     for (let j = 0; j < d; j++) {
-      const values = [...new Set(Array.from({ length: n }, (_, i) => Xd.data[i * d + j]))].sort((a, b) => a - b);
+      const col = Array.from({ length: n }, (_, i) => Xd.data[i * d + j]);
+      const values = [...new Set(col)].sort((a, b) => a - b);
       for (let q = 0; q + 1 < values.length; q++) {
         const thr = (values[q] + values[q + 1]) / 2;
         const c = [0, 0, 0, 0];
@@ -182,7 +184,8 @@ describe("treeGrow", () => {
     const { X, y } = randomData(5, 300, 5, 3, 3);
     const shallow = grow("wasm", X, y, 3, options({ maxDepth: 2, maxFeatures: 5 }), 0).tree;
     expect(shallow.nodeCount).toBeLessThanOrEqual(7);
-    const leafy = grow("wasm", X, y, 3, options({ minSamplesLeaf: 17, minSamplesSplit: 34 }), 0).tree;
+    const o = options({ minSamplesLeaf: 17, minSamplesSplit: 34 });
+    const leafy = grow("wasm", X, y, 3, o, 0).tree;
     for (let a = 0; a < leafy.nodeCount; a++) {
       expect(leafy.nNodeSamples[a]).toBeGreaterThanOrEqual(17);
     }
@@ -207,7 +210,8 @@ describe("forestProba", () => {
     const K = 3;
     const { X, y } = randomData(9, 200, 6, K, 2);
     const b = getBackend("ts").treeBuilder(X, y, K);
-    const trees = [0, 1, 2, 3].map((s) => b.grow(options({ bootstrap: true, maxFeatures: 2 }), s).tree);
+    const o = options({ bootstrap: true, maxFeatures: 2 });
+    const trees = [0, 1, 2, 3].map((s) => b.grow(o, s).tree);
     const forest = packForest(trees, K);
     const Xt = randomData(10, 50, 6, K, 3).X;
     const p = getBackend("wasm").forestProba(Xt, forest, K);

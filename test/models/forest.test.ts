@@ -5,6 +5,7 @@ import { loadMfeat } from "../../src/data/mfeat.js";
 import { matrix, takeRows } from "../../src/data/matrix.js";
 import { trainTestSplit } from "../../src/data/split.js";
 import { DataError } from "../../src/errors.js";
+import { makeClassifier } from "../../src/models/classifier.js";
 import { RandomForestClassifier, type RandomForestOptions } from "../../src/models/forest.js";
 import {
   FOREST_MFEAT_VIEWS,
@@ -84,11 +85,21 @@ describe("RandomForestClassifier against scikit-learn 1.2.1 (means over 10 seeds
 });
 
 describe("RandomForestClassifier", () => {
-  const { X, y } = makeClassification({ nSamples: 300, nFeatures: 10, nClasses: 3, nInformative: 4, randomState: 2 });
+  const { X, y } = makeClassification({
+    nSamples: 300,
+    nFeatures: 10,
+    nClasses: 3,
+    nInformative: 4,
+    randomState: 2,
+  });
 
   it("grows the same forest on both backends, and each tree from (seed, index) alone", () => {
     const a = new RandomForestClassifier({ nEstimators: 8, randomState: 5 }).fit(X, y);
-    const b = new RandomForestClassifier({ nEstimators: 8, randomState: 5, backend: "ts" }).fit(X, y);
+    const b = new RandomForestClassifier({
+      nEstimators: 8,
+      randomState: 5,
+      backend: "ts",
+    }).fit(X, y);
     expect(b.trees).toEqual(a.trees);
     expect(b.predictProba(X)).toEqual(a.predictProba(X));
     const c = new RandomForestClassifier({ nEstimators: 3, randomState: 5 }).fit(X, y);
@@ -142,7 +153,8 @@ describe("RandomForestClassifier", () => {
   });
 
   it("computes an out-of-bag score close to the test accuracy", () => {
-    const f = new RandomForestClassifier({ nEstimators: 40, randomState: 3, oobScore: true }).fit(X, y);
+    const o = { nEstimators: 40, randomState: 3, oobScore: true };
+    const f = new RandomForestClassifier(o).fit(X, y);
     expect(f.oobScore).toBeGreaterThan(0.5);
     expect(f.oobDecisionFunction.rows).toBe(X.rows);
     const plain = new RandomForestClassifier({ nEstimators: 2, randomState: 3 }).fit(X, y);
@@ -169,11 +181,24 @@ describe("RandomForestClassifier", () => {
     expect(() => new RandomForestClassifier({ nEstimators: 0 })).toThrow(
       "nEstimators must be an integer >= 1, got 0",
     );
-    expect(() => new RandomForestClassifier({ oobScore: true, bootstrap: false })).toThrow(RangeError);
+    const noBag = { oobScore: true, bootstrap: false };
+    expect(() => new RandomForestClassifier(noBag)).toThrow(RangeError);
     expect(() => new RandomForestClassifier().fit([[1, 2], [NaN, 3]], [0, 1])).toThrow(
       "X must contain only finite numbers, got NaN at row 1, column 0",
     );
     expect(() => new RandomForestClassifier().fit([[1], [2]], [0, NaN])).toThrow(TypeError);
     expect(() => new RandomForestClassifier().fit([], [])).toThrow(DataError);
+  });
+});
+
+describe('makeClassifier("forest")', () => {
+  it("builds a seeded forest with the experiment's settings", () => {
+    const m = makeClassifier("forest", { seed: 3, backend: "ts", nEstimators: 4 });
+    expect(m).toBeInstanceOf(RandomForestClassifier);
+    expect((m as RandomForestClassifier).options).toMatchObject({
+      randomState: 3,
+      backend: "ts",
+      nEstimators: 4,
+    });
   });
 });
