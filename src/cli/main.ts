@@ -41,7 +41,12 @@ export async function main(argv: readonly string[], io: CliIO = processIO()): Pr
       writeOut: (s) => io.stdout(s),
       writeErr: (s) => io.stderr(s),
     });
-  for (const cmd of [fusionCommand(io, setExit), benchCommand(io, setExit)]) {
+  // One entry per command, each defined in its own file.
+  const commands = [
+    fusionCommand(io, setExit),
+    benchCommand(io, setExit),
+  ];
+  for (const cmd of commands) {
     cmd.exitOverride().configureOutput({
       writeOut: (s) => io.stdout(s),
       writeErr: (s) => io.stderr(s),
