@@ -4,3 +4,12 @@ export { rngSeed, rngU32, rngUniform, rngNormal } from "./rng";
 export { matmulScratchLength, matmul, matvec } from "./linalg";
 export { logisticLossGrad, logisticDecision } from "./logistic";
 export { treeXlogx, treePresort, treeWorkLength, treeGrow, forestProba } from "./tree";
+export { mlpForward, mlpBackward, mlpAdam, mlpTrainStep } from "./mlp";
+export {
+  diffusionQSample,
+  diffusionOracleNoise,
+  diffusionDdpmStep,
+  diffusionDdimStep,
+  diffusionModelInput,
+  diffusionTrainBatch,
+} from "./diffusion";

@@ -4,6 +4,10 @@
  * (src/kernels/). Models take `backend: "wasm" | "ts"` and see only this.
  */
 import type { Matrix } from "./data/matrix.js";
+import type {
+  DiffusionSession,
+  DiffusionSessionOptions,
+} from "./diffusion/session.js";
 import { tsBackend } from "./kernels/backend.js";
 import { wasmBackend } from "./wasm/backend.js";
 
@@ -122,6 +126,28 @@ export interface Backend {
    * row of X; returns nSamples x nClasses, row-major.
    */
   forestProba(X: Matrix, forest: FlatForest, nClasses: number): Float64Array;
+  /**
+   * q(x_t | x_0) for each row of x0 (nSamples x length) at its own t[i]:
+   * sqrtAbar[t] x0 + sqrtOneMinusAbar[t] noise; returns nSamples x length.
+   */
+  diffusionQSample(
+    x0: Matrix,
+    t: Int32Array,
+    noise: Float64Array,
+    sqrtAbar: Float64Array,
+    sqrtOneMinusAbar: Float64Array,
+  ): Float64Array;
+  /** A resident diffusion workspace for training and reverse loops. */
+  diffusionSession(options: DiffusionSessionOptions): DiffusionSession;
+  /** Output of an MLP (widths `sizes`) for X; nSamples x sizes[last]. */
+  mlpForward(sizes: Int32Array, params: Float64Array, X: Matrix): Float64Array;
+  /** Parameter gradient of sum(dOut * output) of an MLP for X. */
+  mlpGradient(
+    sizes: Int32Array,
+    params: Float64Array,
+    X: Matrix,
+    dOut: Float64Array,
+  ): Float64Array;
 }
 
 /**

@@ -32,7 +32,13 @@ export type {
   FlatTreeJSON,
   MaxFeatures,
 } from "./models/tree.js";
-export { RandomForestClassifier, treeSeed } from "./models/forest.js";
+export {
+  RandomForestClassifier,
+  checkForestMemory,
+  destroyWorkerPool,
+  forestFitBytes,
+  treeSeed,
+} from "./models/forest.js";
 export type { RandomForestJSON, RandomForestOptions } from "./models/forest.js";
 export { makeClassifier, MODEL_NAMES } from "./models/classifier.js";
 export type {

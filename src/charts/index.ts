@@ -9,6 +9,7 @@ export {
   type SingleBarChartOptions,
 } from "./bars.js";
 export { lineChart, type LineChartOptions, type LineSeries } from "./line.js";
+export { shareChart, type ShareChartOptions } from "./share.js";
 export {
   formatNumber,
   formatTable,
@@ -16,6 +17,7 @@ export {
   pad,
   truncate,
   visibleWidth,
+  wrapText,
   type TableColumn,
   type TableOptions,
 } from "./table.js";

@@ -250,3 +250,28 @@ export const ANSI = {
 export function paint(text: string, code: string, color: boolean): string {
   return color && text !== "" ? code + text + ANSI.reset : text;
 }
+
+/**
+ * Break plain `text` into lines of at most `width` columns at spaces; a
+ * word longer than `width` is cut with "…". Runs of spaces collapse to one.
+ * Empty text gives one empty line.
+ *
+ * @throws RangeError if `width` is not an integer >= 1.
+ */
+export function wrapText(text: string, width: number): string[] {
+  checkWidth(width, 1);
+  const lines: string[] = [];
+  let line = "";
+  for (const word of text.split(/\s+/).filter((w) => w !== "")) {
+    const fitted = truncate(word, width);
+    const next = line === "" ? fitted : `${line} ${fitted}`;
+    if (visibleWidth(next) <= width) {
+      line = next;
+    } else {
+      lines.push(line);
+      line = fitted;
+    }
+  }
+  lines.push(line);
+  return lines;
+}

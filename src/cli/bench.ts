@@ -1,9 +1,16 @@
 /** `wasmlearn bench`: Wasm kernels against their TypeScript twins, in one run. */
 import { Command } from "commander";
-import { barChart, formatTable } from "../charts/index.js";
+import { barChart, formatTable, truncate, wrapText } from "../charts/index.js";
 import type { BenchCase, BenchReport } from "../bench/harness.js";
 import { progress, UsageError, type CliIO } from "./io.js";
 import { intOption } from "./parse.js";
+import type { PeerReport } from "../bench/peers.js";
+import {
+  compareBench,
+  parseBenchJson,
+  type BenchComparison,
+  type SavedBench,
+} from "../bench/compare.js";
 
 /** Kernel families `bench` knows, in the order they run. */
 export const BENCH_KERNELS = ["matmul", "matvec", "logistic", "forest"] as const;
@@ -17,6 +24,9 @@ interface BenchFlags {
   minMs: number;
   json: boolean;
   verbose: boolean;
+  peers: boolean;
+  compare?: string;
+  color: boolean;
 }
 
 const EXAMPLES = `
@@ -25,6 +35,8 @@ Examples:
   $ wasmlearn bench matmul --sizes 256,512
   $ wasmlearn bench logistic --rows 1000,10000 --json
   $ wasmlearn bench forest --rows 1000,10000 --trees 50
+  $ wasmlearn bench logistic forest --peers   against ml.js, with accuracy
+  $ wasmlearn bench --json > old.json && wasmlearn bench --compare old.json
 `;
 
 /** A comma-separated list of integers in [1, max]. */
@@ -53,9 +65,18 @@ export function benchCommand(io: CliIO, setExit: (code: number) => void): Comman
     .option("--min-ms <ms>", "each repeat lasts at least this long", intOption(0, 60_000), 50)
     .option("--json", "print results as JSON", false)
     .option("-v, --verbose", "progress on stderr", false)
+    .option(
+      "--peers",
+      "also time ml-matrix, ml-logistic-regression and ml-random-forest " +
+        "where installed, with accuracy (smallest --rows only)",
+      false,
+    )
+    .option("--compare <file>", "show the change against an earlier `bench --json` output")
+    .option("--no-color", "no ANSI colours, even on a terminal")
     .addHelpText("after", EXAMPLES)
     .action(async (kernels: string[], flags: BenchFlags) => {
       const chosen = checkKernels(kernels);
+      const old = flags.compare === undefined ? undefined : await readOldBench(flags.compare);
       const { benchEnv, runBench } = await import("../bench/harness.js");
       const cases = await buildCases(chosen, flags);
       const report = progress(io, flags.verbose);
@@ -65,13 +86,22 @@ export function benchCommand(io: CliIO, setExit: (code: number) => void): Comman
         minMs: flags.minMs,
         onProgress: report.report,
       });
+      const parallel = chosen.includes("forest")
+        ? await forestParallel(flags, report.report)
+        : null;
+      const peers = flags.peers ? await runPeerBench(chosen, flags, io, report.report) : undefined;
       report.done();
       const env = benchEnv();
       const seconds = (performance.now() - t0) / 1000;
       if (flags.json) {
-        io.stdout(JSON.stringify({ env, ...result, seconds }, null, 2) + "\n");
+        const extra = parallel ? { forestParallel: parallel.results } : {};
+        const more = peerAndCompareJson(peers, old, result);
+        io.stdout(JSON.stringify({ env, ...result, ...extra, ...more, seconds }, null, 2) + "\n");
       } else {
-        io.stdout(formatBench(result, env, io, seconds));
+        const look = { columns: io.columns, color: io.color && flags.color };
+        const text = formatBench(result, env, look, seconds);
+        io.stdout(parallel ? `${text}\n${parallel.text}\n` : text);
+        io.stdout(formatPeerAndCompare(peers, old, result, flags, look));
       }
       setExit(0);
     });
@@ -106,6 +136,13 @@ async function buildCases(kernels: BenchKernel[], flags: BenchFlags): Promise<Be
     cases.push(...forestCases(flags.rows, flags.trees));
   }
   return cases;
+}
+
+/** nJobs 2 against nJobs 1 forest fits (worker threads, so not in runBench). */
+async function forestParallel(flags: BenchFlags, onProgress: (m: string) => void) {
+  const { forestParallelBench, formatForestParallel } = await import("../bench/forest.js");
+  const results = await forestParallelBench(flags.rows, flags.trees, onProgress);
+  return { results, text: formatForestParallel(results) };
 }
 
 function formatMs(ms: number): string {
@@ -173,4 +210,202 @@ export function formatBench(
     chart,
     `${seconds.toFixed(1)} s in all`,
   ].join("\n") + "\n";
+}
+
+/** Reads an earlier `bench --json` output; one-line errors for bad files. */
+async function readOldBench(path: string): Promise<SavedBench> {
+  const { readFile } = await import("node:fs/promises");
+  let text: string;
+  try {
+    text = await readFile(path, "utf8");
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    const why =
+      code === "ENOENT" ? "no such file"
+      : code === "EISDIR" ? "it is a directory"
+      : code === "EACCES" ? "permission denied"
+      : (err as Error).message;
+    throw new UsageError(`--compare: cannot read "${path}": ${why}`);
+  }
+  return parseBenchJson(text, `--compare file "${path}"`);
+}
+
+/** The ml.js peers on the chosen kernels, at the smallest --rows. */
+async function runPeerBench(
+  kernels: readonly string[],
+  flags: BenchFlags,
+  io: CliIO,
+  onProgress: (message: string) => void,
+): Promise<PeerReport & { rows: number }> {
+  const { PEER_KERNELS, runPeers } = await import("../bench/peers.js");
+  const rows = Math.min(...(flags.rows ?? [1000]));
+  const report = await runPeers({
+    kernels: PEER_KERNELS.filter((k) => kernels.includes(k)),
+    sizes: flags.sizes,
+    matvecSizes: flags.sizes,
+    rows,
+    trees: flags.trees,
+    repeat: flags.repeat,
+    minMs: flags.minMs,
+    onProgress,
+    onMissing: (pkg) => io.stderr(`peers: ${pkg} is not installed; leaving it out\n`),
+  });
+  return { ...report, rows };
+}
+
+/** The `--json` keys of --peers and --compare, when given. */
+function peerAndCompareJson(
+  peers: PeerReport | undefined,
+  old: SavedBench | undefined,
+  result: BenchReport,
+): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  if (peers) {
+    out.peers = peers.peers;
+    out.peerNotes = peers.notes;
+    out.peersMissing = peers.missing;
+  }
+  if (old) out.compare = compareBench(old, result);
+  return out;
+}
+
+/** The text sections of --peers and --compare, "" when neither was given. */
+function formatPeerAndCompare(
+  peers: (PeerReport & { rows: number }) | undefined,
+  old: SavedBench | undefined,
+  result: BenchReport,
+  flags: BenchFlags,
+  look: Pick<CliIO, "columns" | "color">,
+): string {
+  let text = "";
+  if (peers) text += `\n${formatPeers(peers, peers.rows, look)}\n`;
+  if (old) {
+    text += `\n${formatComparison(compareBench(old, result), flags.compare!, look)}\n`;
+  }
+  return text;
+}
+
+/** "+12.3%" or "-4.0%": a sign always, so faster and slower read apart. */
+function formatChange(pct: number): string {
+  return `${pct > 0 ? "+" : ""}${pct.toFixed(1)}%`;
+}
+
+/**
+ * The --peers report: per workload, each library's median time, test
+ * accuracy for fits, throughput and time relative to wasmlearn's Wasm.
+ */
+export function formatPeers(
+  report: PeerReport,
+  rows: number,
+  io: Pick<CliIO, "columns" | "color">,
+): string {
+  const width = Math.min(io.columns, 100);
+  const table: string[][] = [];
+  const workloads = [...new Set(report.peers.map((p) => `${p.kernel} ${p.size}`))];
+  for (const workload of workloads) {
+    const group = report.peers.filter((p) => `${p.kernel} ${p.size}` === workload);
+    const wasm = group.find((p) => p.library === "wasmlearn wasm");
+    table.push([workload, "", "", "", ""]);
+    for (const p of group) {
+      table.push([
+        `  ${p.library}`,
+        formatMs(p.ms),
+        p.accuracy === undefined ? "" : p.accuracy.toFixed(4),
+        p.throughput === undefined ? "" : formatThroughput(p.throughput, p.unit ?? ""),
+        wasm === undefined ? "" : `${(p.ms / wasm.ms).toFixed(2)}x`,
+      ]);
+    }
+  }
+  const lines = [
+    "peers: the same workloads in other JavaScript libraries",
+    formatTable(
+      [
+        { header: "workload / library" },
+        { header: "ms", align: "right" },
+        { header: "accuracy", align: "right" },
+        { header: "speed", align: "right" },
+        { header: "time / wasm", align: "right" },
+      ],
+      table,
+      { width },
+    ),
+  ];
+  const notes = [
+    `fits: ${rows} rows (the smallest --rows), 25% held out for the test accuracy; ` +
+      "ms is the median time of one call",
+    ...report.notes,
+  ];
+  if (report.missing.length > 0) {
+    notes.push(`not installed, left out: ${report.missing.join(", ")}`);
+  }
+  for (const note of notes) lines.push(...wrapText(note, width));
+  return lines.join("\n");
+}
+
+/** The --compare report: median times and speed-ups, old against new. */
+export function formatComparison(
+  c: BenchComparison,
+  path: string,
+  io: Pick<CliIO, "columns" | "color">,
+): string {
+  const width = Math.min(io.columns, 100);
+  const lines = [`change against ${path} (negative time change is faster)`];
+  if (c.times.length === 0) {
+    lines.push("no case of this run is in the old one");
+  } else {
+    lines.push(
+      formatTable(
+        [
+          { header: "kernel size" },
+          { header: "backend" },
+          { header: "old ms", align: "right" },
+          { header: "new ms", align: "right" },
+          { header: "change", align: "right" },
+        ],
+        c.times.map((t) => [
+          `${t.kernel} ${t.size}`,
+          t.backend,
+          formatMs(t.oldMedianMs),
+          formatMs(t.newMedianMs),
+          formatChange(t.changePct),
+        ]),
+        { width },
+      ),
+      "",
+      formatTable(
+        [
+          { header: "kernel size" },
+          { header: "old speed-up", align: "right" },
+          { header: "new speed-up", align: "right" },
+          { header: "change", align: "right" },
+        ],
+        c.ratios.map((r) => [
+          `${r.kernel} ${r.size}`,
+          `${r.oldWasmOverTs.toFixed(2)}x`,
+          `${r.newWasmOverTs.toFixed(2)}x`,
+          formatChange(r.changePct),
+        ]),
+        { width },
+      ),
+      "",
+      barChart(
+        c.times
+          .filter((t) => t.backend === "wasm")
+          .map((t) => ({ label: `${t.kernel} ${t.size}`, value: t.changePct })),
+        {
+          width,
+          digits: 1,
+          unit: "%",
+          title: "change of the Wasm median time",
+          color: io.color,
+        },
+      ),
+    );
+  }
+  const only = [
+    ...c.onlyOld.map((k) => `only in the old run: ${k}`),
+    ...c.onlyNew.map((k) => `only in this run: ${k}`),
+  ];
+  for (const note of only) lines.push(truncate(note, width));
+  return lines.join("\n");
 }

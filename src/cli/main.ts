@@ -7,6 +7,8 @@ import { Command, CommanderError } from "commander";
 import { DataError } from "../errors.js";
 import { fusionCommand } from "./fusion.js";
 import { benchCommand } from "./bench.js";
+import { diffusionCommand } from "./diffusion.js";
+import { overviewCommand } from "./overview.js";
 import { processIO, UsageError, type CliIO } from "./io.js";
 
 const VERSION = "0.1.0";
@@ -45,6 +47,8 @@ export async function main(argv: readonly string[], io: CliIO = processIO()): Pr
   const commands = [
     fusionCommand(io, setExit),
     benchCommand(io, setExit),
+    diffusionCommand(io, setExit),
+    overviewCommand(io, setExit),
   ];
   for (const cmd of commands) {
     cmd.exitOverride().configureOutput({

@@ -7,8 +7,11 @@ import type {
   TreeGrowOptions,
 } from "../backend.js";
 import { checkLogisticData, checkParams } from "../backend.js";
+import { checkNetwork, checkQSample } from "../diffusion/session.js";
 import type { Matrix } from "../data/matrix.js";
+import * as diffusion from "./diffusion.js";
 import * as linalg from "./linalg.js";
+import * as mlp from "./mlp.js";
 import * as logistic from "./logistic.js";
 import * as tree from "./tree.js";
 
@@ -114,4 +117,25 @@ export const tsBackend: Backend = {
   },
   treeBuilder,
   forestProba,
+  diffusionQSample(x0, t, noise, sqrtAbar, sqrtOneMinusAbar) {
+    checkQSample(x0, t, noise, sqrtAbar, sqrtOneMinusAbar);
+    return diffusion.qSampleRows(x0, t, noise, sqrtAbar, sqrtOneMinusAbar);
+  },
+  diffusionSession: diffusion.diffusionSession,
+  mlpForward(sizes, params, X) {
+    checkNetwork(sizes, params, X);
+    const acts = new Float64Array(mlp.mlpActsLength(sizes, X.rows));
+    mlp.mlpForward(params, sizes, sizes.length - 1, X.data, X.rows, acts);
+    return acts.slice(acts.length - X.rows * sizes[sizes.length - 1]);
+  },
+  mlpGradient(sizes, params, X, dOut) {
+    checkNetwork(sizes, params, X, dOut);
+    const nLayers = sizes.length - 1;
+    const acts = new Float64Array(mlp.mlpActsLength(sizes, X.rows));
+    const grad = new Float64Array(params.length);
+    const scratch = new Float64Array(2 * X.rows * Math.max(...sizes));
+    mlp.mlpForward(params, sizes, nLayers, X.data, X.rows, acts);
+    mlp.mlpBackward(params, sizes, nLayers, X.data, X.rows, acts, dOut, grad, scratch);
+    return grad;
+  },
 };

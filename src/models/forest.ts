@@ -3,10 +3,31 @@
  * samples, features drawn afresh at every split, probabilities averaged
  * over the trees.
  */
-import { getBackend, type BackendName, type FlatForest, type FlatTree } from "../backend.js";
+import {
+  getBackend,
+  type BackendName,
+  type FlatForest,
+  type FlatTree,
+  type TreeGrowOptions,
+} from "../backend.js";
 import type { Label } from "../data/dataset.js";
-import { matrix, takeRows, type Matrix, type MatrixLike } from "../data/matrix.js";
-import { NotFittedError } from "../errors.js";
+import {
+  isMatrix,
+  matrix,
+  takeRows,
+  type Matrix,
+  type MatrixLike,
+} from "../data/matrix.js";
+import { DataError, NotFittedError } from "../errors.js";
+import { maxTreeNodes } from "../kernels/tree.js";
+import { wasmModule } from "../wasm/load.js";
+import {
+  MAX_BLOCK_BYTES,
+  MAX_MEMORY_BYTES,
+  WasmMemoryError,
+  formatBytes,
+} from "../wasm/memory.js";
+import type { ForestTask, ForestTaskResult } from "./forest-worker.js";
 import { accuracy } from "./logistic.js";
 import {
   argmaxLabels,
@@ -53,6 +74,13 @@ export interface RandomForestOptions {
   randomState?: number | null;
   /** kernels to run: "wasm" (default) or "ts" */
   backend?: BackendName;
+  /**
+   * worker threads for `fitAsync` (Node only): an integer >= 1, or
+   * negative as in scikit-learn (-1 = every core, -2 = all but one);
+   * default 1, no workers. The forest is the same for every value.
+   * `fit` runs in the calling thread and accepts only 1.
+   */
+  nJobs?: number;
 }
 
 /** The JSON form of a fitted forest, from `toJSON()`. */
@@ -63,6 +91,21 @@ export interface RandomForestJSON {
   nFeatures: number;
   trees: FlatTreeJSON[];
   oobScore: number | null;
+}
+
+/** Training data checked and resolved, ready for growing trees. */
+interface ForestFit {
+  X: Matrix;
+  y: Int32Array;
+  classes: Label[];
+  grow: TreeGrowOptions;
+  seed: number;
+}
+
+/** The grown trees and, for the out-of-bag score, their bootstrap counts. */
+interface Grown {
+  trees: FlatTree[];
+  inBag: Float64Array[];
 }
 
 interface FittedForest {
@@ -86,12 +129,139 @@ export function treeSeed(seed: number, t: number): number {
   return (z ^ (z >>> 16)) >>> 0;
 }
 
+let pool: Promise<typeof import("../parallel/pool.js")> | null = null;
+
+/** The pool module, imported on first use: Node only (piscina, node:*). */
+function loadPool() {
+  pool ??= import("../parallel/pool.js");
+  return pool;
+}
+
+/**
+ * Ends the worker threads that `fitAsync` started, now; later parallel
+ * fits start new ones. Optional: idle workers never keep the process alive
+ * and exit by themselves after 10 s. Does nothing before the first
+ * parallel fit.
+ */
+export async function destroyWorkerPool(): Promise<void> {
+  if (pool) await (await pool).destroyWorkerPool();
+}
+
+/** @throws RangeError unless a nonzero integer */
+export function checkNJobs(value: number): number {
+  if (!Number.isInteger(value) || value === 0) {
+    throw new RangeError(`nJobs must be a nonzero integer, got ${value}`);
+  }
+  return value;
+}
+
+/**
+ * Wasm memory, bytes, that growing trees on nSamples x nFeatures with
+ * nClasses classes takes in one instance (the serial fit's, or each
+ * worker's): the data column-major (8 nFeatures), its presort and the
+ * split search's scratch (8 nFeatures + 21), labels, sort buffer,
+ * bootstrap weights and entropy table (24), and room for the largest
+ * possible tree, 2 nSamples - 1 nodes of 40 + 8 nClasses bytes; all per
+ * sample. About 477 MB for 1M x 20 with 2 classes. The largest single block, and so
+ * the first limit reached, is the data (8 nSamples nFeatures < 1 GiB).
+ */
+export function forestFitBytes(
+  nSamples: number,
+  nFeatures: number,
+  nClasses: number,
+): { total: number; largestBlock: number } {
+  const n = nSamples;
+  const d = nFeatures;
+  const nodes = maxTreeNodes(n);
+  const blocks = [
+    8 * n * d, // X, column-major
+    4 * n * d, // presorted sample order
+    24 * nClasses + 24 + 4 * d * n + 4 * n + 16 * (n + 1) + 4 * d + n, // treeWorkLength
+    4 * n + 4 * n + 8 * (n + 1) + 8 * n, // y, sort buffer, entropy table, weights
+    8 * nodes * nClasses, // node class counts
+  ];
+  const total = blocks.reduce((a, b) => a + b, 0) + nodes * 40;
+  return { total, largestBlock: Math.max(...blocks) };
+}
+
+/**
+ * Fails before anything is copied when a fit cannot fit in Wasm memory
+ * (4 GiB per instance, blocks under 1 GiB), rather than trapping midway.
+ * @throws WasmMemoryError naming the size, the limit and the remedy
+ */
+export function checkForestMemory(
+  nSamples: number,
+  nFeatures: number,
+  nClasses: number,
+): void {
+  const { total, largestBlock } = forestFitBytes(nSamples, nFeatures, nClasses);
+  const shape = `${nSamples} x ${nFeatures}`;
+  if (total > MAX_MEMORY_BYTES) {
+    throw new WasmMemoryError(
+      `a forest on ${shape} needs ${formatBytes(total)} of wasm memory, ` +
+        "more than the 4 GiB limit: use fewer rows or features",
+    );
+  }
+  if (largestBlock > MAX_BLOCK_BYTES) {
+    throw new WasmMemoryError(
+      `a forest on ${shape} needs one block of ${formatBytes(largestBlock)} of ` +
+        "wasm memory, more than the 1 GiB limit: use fewer rows or features",
+    );
+  }
+}
+
+/** Rows and columns that X claims to have, before its data is checked. */
+function claimedShape(X: MatrixLike): { rows: number; cols: number } | null {
+  if (isMatrix(X)) return { rows: X.rows, cols: X.cols };
+  if (Array.isArray(X) && Array.isArray(X[0])) {
+    return { rows: X.length, cols: X[0].length };
+  }
+  return null;
+}
+
+/** A worker's error as the class it had in the worker, where that matters. */
+function workerError(e: { name: string; message: string }): Error {
+  if (e.name === "WasmMemoryError") return new WasmMemoryError(e.message);
+  if (e.name === "DataError") return new DataError(e.message);
+  if (e.name === "RangeError") return new RangeError(e.message);
+  return new Error(`forest worker failed: ${e.name}: ${e.message}`);
+}
+
+/** A worker's concatenated trees split back into trees (copies). */
+function splitTrees(r: ForestTaskResult, nClasses: number): FlatTree[] {
+  const trees: FlatTree[] = [];
+  let at = 0;
+  for (const m of r.nodeCounts) {
+    const end = at + m;
+    trees.push({
+      nodeCount: m,
+      feature: r.feature.slice(at, end),
+      threshold: r.threshold.slice(at, end),
+      left: r.left.slice(at, end),
+      right: r.right.slice(at, end),
+      impurity: r.impurity.slice(at, end),
+      nNodeSamples: r.nNodeSamples.slice(at, end),
+      weightedNNodeSamples: r.weightedNNodeSamples.slice(at, end),
+      value: r.value.slice(at * nClasses, end * nClasses),
+    });
+    at = end;
+  }
+  return trees;
+}
+
 /**
  * A random forest of CART trees (see DecisionTreeClassifier). Each tree
  * is grown from its own seed, `treeSeed(randomState, t)`, on its own
  * bootstrap sample, so the forest does not depend on the order in which
- * trees are grown. Training data is copied into Wasm memory and presorted
- * once per fit; the trees are grown there one after another.
+ * trees are grown, nor on the thread. Training data is copied into Wasm
+ * memory and presorted once per fit (and per worker with `fitAsync`).
+ *
+ * `fit` is synchronous and single-threaded; `fitAsync` spreads the trees
+ * over `nJobs` worker threads. `fit` does not block on workers instead
+ * (Atomics.wait): a blocked thread cannot see a worker die (exit events
+ * need its event loop), so a crashed worker would hang the fit forever,
+ * and piscina itself dispatches through the event loop. Prediction stays
+ * in the calling thread.
  */
 export class RandomForestClassifier {
   readonly options: Required<RandomForestOptions>;
@@ -110,6 +280,7 @@ export class RandomForestClassifier {
       oobScore = false,
       randomState = null,
       backend = "wasm",
+      nJobs = 1,
     } = options;
     this.options = {
       nEstimators: checkInteger("nEstimators", nEstimators, 1),
@@ -122,6 +293,7 @@ export class RandomForestClassifier {
       oobScore: Boolean(oobScore),
       randomState: checkRandomState(randomState),
       backend: checkBackend(backend),
+      nJobs: checkNJobs(nJobs),
     };
     if (this.options.oobScore && !this.options.bootstrap) {
       throw new RangeError("oobScore must be false when bootstrap is false, got true");
@@ -129,43 +301,144 @@ export class RandomForestClassifier {
   }
 
   /**
-   * Grows the trees.
+   * Grows the trees in the calling thread, one after another.
    * @param X nSamples x nFeatures, finite values
    * @param y nSamples labels (numbers or strings); one class is fine
    * @throws TypeError, DataError or RangeError for unusable inputs;
-   *   WasmMemoryError when the data cannot fit in Wasm memory
+   *   WasmMemoryError, before anything is copied, when the data cannot fit
+   *   in Wasm memory; RangeError when nJobs is not 1 (use `fitAsync`)
    */
   fit(X: MatrixLike, y: readonly Label[] | ArrayLike<Label>): this {
+    if (this.options.nJobs !== 1) {
+      throw new RangeError(
+        `nJobs must be 1 for fit, got ${this.options.nJobs}: ` +
+          "use await fitAsync(X, y) to grow trees in worker threads",
+      );
+    }
+    const f = this.prepare(X, y);
+    this.finish(f, this.growHere(f));
+    return this;
+  }
+
+  /**
+   * Grows the trees in `nJobs` worker threads (Node only), or in the
+   * calling thread when nJobs resolves to 1. Gives exactly the forest that
+   * `fit` gives with the same randomState.
+   *
+   * Each worker gets the training data once per fit (X and y copied once
+   * into SharedArrayBuffers that all workers read), instantiates the
+   * compiled Wasm module once for its life, copies X into its own Wasm
+   * memory and presorts it, then grows every nJobs-th tree. Wasm memory
+   * is per worker: nJobs workers hold nJobs copies of the data (see
+   * {@link forestFitBytes}). Workers are pooled across fits and never keep
+   * the process alive (see `destroyWorkerPool`).
+   * @throws as `fit`, by rejecting; Error when the worker script is not
+   *   built (dist/, `npm run build`)
+   */
+  async fitAsync(
+    X: MatrixLike,
+    y: readonly Label[] | ArrayLike<Label>,
+  ): Promise<this> {
+    const f = this.prepare(X, y);
+    const { resolveJobs } = await loadPool();
+    const jobs = Math.min(resolveJobs(this.options.nJobs), this.options.nEstimators);
+    const grown = jobs === 1 ? this.growHere(f) : await this.growInWorkers(f, jobs);
+    this.finish(f, grown);
+    return this;
+  }
+
+  /** Checks the data (memory first, from the shape alone), resolves options. */
+  private prepare(X: MatrixLike, y: readonly Label[] | ArrayLike<Label>): ForestFit {
     const o = this.options;
+    const shape = claimedShape(X);
+    if (o.backend === "wasm" && shape) checkForestMemory(shape.rows, shape.cols, 2);
     const data = checkTrainingData(X, y);
     const n = data.X.rows;
-    const K = data.classes.length;
-    const grow = resolveTreeOptions(o, n, data.X.cols, o.bootstrap);
-    const seed = baseSeed(o.randomState);
-    const backend = getBackend(o.backend);
+    if (o.backend === "wasm") checkForestMemory(n, data.X.cols, data.classes.length);
+    return {
+      X: data.X,
+      y: data.y,
+      classes: data.classes,
+      grow: resolveTreeOptions(o, n, data.X.cols, o.bootstrap),
+      seed: baseSeed(o.randomState),
+    };
+  }
+
+  private growHere(f: ForestFit): Grown {
+    const o = this.options;
     const trees: FlatTree[] = [];
     const inBag: Float64Array[] = [];
-    const builder = backend.treeBuilder(data.X, data.y, K);
+    const builder = getBackend(o.backend).treeBuilder(f.X, f.y, f.classes.length);
     try {
       for (let t = 0; t < o.nEstimators; t++) {
-        const g = builder.grow(grow, treeSeed(seed, t), o.oobScore);
+        const g = builder.grow(f.grow, treeSeed(f.seed, t), o.oobScore);
         trees.push(g.tree);
         if (g.sampleCounts) inBag.push(g.sampleCounts);
       }
     } finally {
       builder.dispose();
     }
-    const packed = packForest(trees, K);
+    return { trees, inBag };
+  }
+
+  /** Tree t goes to worker t mod jobs; the trees come back in index order. */
+  private async growInWorkers(f: ForestFit, jobs: number): Promise<Grown> {
+    const o = this.options;
+    const { workerPool } = await loadPool();
+    const n = f.X.rows;
+    const K = f.classes.length;
+    const X = new SharedArrayBuffer(8 * f.X.data.length);
+    new Float64Array(X).set(f.X.data);
+    const y = new SharedArrayBuffer(4 * n);
+    new Int32Array(y).set(f.y);
+    const module = o.backend === "wasm" ? wasmModule() : null;
+    const pool = workerPool(jobs);
+    const groups = Array.from({ length: jobs }, (_, r) => {
+      const trees: number[] = [];
+      for (let t = r; t < o.nEstimators; t += jobs) trees.push(t);
+      return trees;
+    });
+    const results: ForestTaskResult[] = await Promise.all(
+      groups.map((trees) => {
+        const task: ForestTask = {
+          backend: o.backend,
+          module,
+          X,
+          nSamples: n,
+          nFeatures: f.X.cols,
+          y,
+          nClasses: K,
+          options: f.grow,
+          seed: f.seed,
+          trees,
+          withSampleCounts: o.oobScore,
+        };
+        return pool.run(task) as Promise<ForestTaskResult>;
+      }),
+    );
+    const grown: Grown = { trees: new Array(o.nEstimators), inBag: [] };
+    if (o.oobScore) grown.inBag = new Array(o.nEstimators);
+    results.forEach((r, k) => {
+      if (r.error) throw workerError(r.error);
+      splitTrees(r, K).forEach((tree, a) => {
+        const t = groups[k][a];
+        grown.trees[t] = tree;
+        if (r.sampleCounts) grown.inBag[t] = r.sampleCounts.slice(a * n, (a + 1) * n);
+      });
+    });
+    return grown;
+  }
+
+  private finish(f: ForestFit, { trees, inBag }: Grown): void {
     this.fitted = {
-      classes: data.classes,
-      nFeatures: data.X.cols,
+      classes: f.classes,
+      nFeatures: f.X.cols,
       trees,
-      packed,
+      packed: packForest(trees, f.classes.length),
       oobScore: null,
       oobDecision: null,
     };
-    if (o.oobScore) this.computeOob(data.X, data.y, trees, inBag);
-    return this;
+    if (this.options.oobScore) this.computeOob(f.X, f.y, trees, inBag);
   }
 
   /**

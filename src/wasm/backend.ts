@@ -12,6 +12,8 @@ import {
 import type { Matrix } from "../data/matrix.js";
 import { WasmArena, withArena } from "./memory.js";
 import { forestProba, treeBuilder } from "./tree.js";
+import { diffusionQSample, diffusionSession } from "./diffusion.js";
+import { mlpForward, mlpGradient } from "./mlp.js";
 
 function matmul(
   a: Float64Array,
@@ -135,4 +137,8 @@ export const wasmBackend: Backend = {
   logisticDecision,
   treeBuilder,
   forestProba,
+  diffusionQSample,
+  diffusionSession,
+  mlpForward,
+  mlpGradient,
 };

@@ -95,4 +95,129 @@ export interface WasmExports {
     valuePtr: number,
     outPtr: number,
   ): void;
+
+  mlpForward(
+    paramsPtr: number,
+    sizesPtr: number,
+    nLayers: number,
+    xPtr: number,
+    nSamples: number,
+    actsPtr: number,
+  ): void;
+  mlpBackward(
+    paramsPtr: number,
+    sizesPtr: number,
+    nLayers: number,
+    xPtr: number,
+    nSamples: number,
+    actsPtr: number,
+    dOutPtr: number,
+    gradPtr: number,
+    scratchPtr: number,
+  ): void;
+  mlpAdam(
+    paramsPtr: number,
+    gradPtr: number,
+    mPtr: number,
+    vPtr: number,
+    n: number,
+    learningRate: number,
+    beta1: number,
+    beta2: number,
+    epsilon: number,
+    correction1: number,
+    correction2: number,
+  ): void;
+  /** Returns the batch loss before the update. */
+  mlpTrainStep(
+    paramsPtr: number,
+    sizesPtr: number,
+    nLayers: number,
+    nParams: number,
+    xPtr: number,
+    targetPtr: number,
+    nSamples: number,
+    actsPtr: number,
+    dOutPtr: number,
+    gradPtr: number,
+    scratchPtr: number,
+    mPtr: number,
+    vPtr: number,
+    learningRate: number,
+    beta1: number,
+    beta2: number,
+    epsilon: number,
+    correction1: number,
+    correction2: number,
+  ): number;
+
+  diffusionQSample(
+    x0Ptr: number,
+    tPtr: number,
+    noisePtr: number,
+    sqrtAbarPtr: number,
+    sqrtOneMinusAbarPtr: number,
+    nSamples: number,
+    length: number,
+    outPtr: number,
+  ): void;
+  diffusionOracleNoise(
+    xPtr: number,
+    x0Ptr: number,
+    n: number,
+    sqrtAbar: number,
+    sqrtOneMinusAbar: number,
+    outPtr: number,
+  ): void;
+  diffusionDdpmStep(
+    xPtr: number,
+    epsPtr: number,
+    zPtr: number,
+    n: number,
+    sqrtAbar: number,
+    sqrtOneMinusAbar: number,
+    c1: number,
+    c2: number,
+    sigma: number,
+    clip: number,
+    outPtr: number,
+  ): void;
+  diffusionDdimStep(
+    xPtr: number,
+    epsPtr: number,
+    zPtr: number,
+    n: number,
+    sqrtAbar: number,
+    sqrtOneMinusAbar: number,
+    c1: number,
+    c2: number,
+    sigma: number,
+    clip: number,
+    outPtr: number,
+  ): void;
+  diffusionModelInput(
+    xPtr: number,
+    tPtr: number,
+    nSamples: number,
+    length: number,
+    embedPtr: number,
+    embedDim: number,
+    outPtr: number,
+  ): void;
+  diffusionTrainBatch(
+    dataPtr: number,
+    length: number,
+    indicesPtr: number,
+    batchSize: number,
+    nTimesteps: number,
+    sqrtAbarPtr: number,
+    sqrtOneMinusAbarPtr: number,
+    embedPtr: number,
+    embedDim: number,
+    statePtr: number,
+    tPtr: number,
+    uniformPtr: number,
+    noisePtr: number,
+    inputPtr: number,
+  ): void;
 }
