@@ -74,3 +74,17 @@ export { readCsvFile } from "./data/files.js";
 export { loadModalities } from "./data/modalities.js";
 
 export { barChart, groupedBarChart, lineChart, formatTable } from "./charts/index.js";
+
+export { makeSchedule, scheduleFromBetas, inferenceTimesteps, SCHEDULE_KINDS } from "./diffusion/schedule.js";
+export type { Schedule, ScheduleKind, ScheduleOptions } from "./diffusion/schedule.js";
+export { reversePlan, SAMPLERS, VARIANCES } from "./diffusion/samplers.js";
+export type { ReversePlanOptions, ReverseStep, SamplerName, VarianceKind } from "./diffusion/samplers.js";
+export type { DiffusionSession, DiffusionSessionOptions, NoiseSource, ReverseOptions } from "./diffusion/session.js";
+export { NoisePredictor, timeEmbedding } from "./diffusion/model.js";
+export type { NoisePredictorJSON, NoisePredictorOptions, SampleOptions } from "./diffusion/model.js";
+export { trainNoisePredictor, denoisingLoss } from "./diffusion/train.js";
+export type { TrainOptions, TrainResult } from "./diffusion/train.js";
+export { courseSignal, makeSines, parseSignalsCsv } from "./diffusion/signals.js";
+export { sineFit, meanSineResidual } from "./diffusion/quality.js";
+export { runCourseDemo } from "./diffusion/demo.js";
+export type { CourseDemoOptions, CourseDemoResult } from "./diffusion/demo.js";

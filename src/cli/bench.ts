@@ -13,7 +13,7 @@ import {
 } from "../bench/compare.js";
 
 /** Kernel families `bench` knows, in the order they run. */
-export const BENCH_KERNELS = ["matmul", "matvec", "logistic", "forest"] as const;
+export const BENCH_KERNELS = ["matmul", "matvec", "logistic", "forest", "diffusion"] as const;
 type BenchKernel = (typeof BENCH_KERNELS)[number];
 
 interface BenchFlags {
@@ -134,6 +134,10 @@ async function buildCases(kernels: BenchKernel[], flags: BenchFlags): Promise<Be
   if (kernels.includes("forest")) {
     const { forestCases } = await import("../bench/forest.js");
     cases.push(...forestCases(flags.rows, flags.trees));
+  }
+  if (kernels.includes("diffusion")) {
+    const { diffusionCases } = await import("../bench/diffusion.js");
+    cases.push(...diffusionCases(flags.rows));
   }
   return cases;
 }

@@ -321,7 +321,7 @@ export function formatDemo(r: CourseDemoResult, io: Pick<CliIO, "columns" | "col
   const byName = (name: string) => r.signals.find((s) => s.name === name)!;
   const last = r.timesteps[r.timesteps.length - 1];
   const parts = [
-    `Diffusion on the course's signal: sin over [0, 4π] at 100 points + 0.1 N(0, 1) (seed ${r.seed})`,
+    `The course's signal: sin on [0, 4π] at 100 points + 0.1 N(0, 1), seed ${r.seed}`,
     `${r.schedule} schedule, T = ${T} steps (${r.backend} kernels); x_${T - 1} is ${(100 * r.finalNoiseShare).toFixed(1)}% noise by variance`,
     "",
     chart("original x_0", [byName("original")]),

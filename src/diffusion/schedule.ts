@@ -123,21 +123,28 @@ export function scheduleFromBetas(
   }
   const b = Float64Array.from(betas);
   const alphas = b.map((beta) => 1 - beta);
+  // 1 - abar_t accumulated as (1 - abar_{t-1}) + abar_{t-1} beta_t, not as
+  // 1 - abar_t, which would cancel to a few digits while abar_t is near 1.
   const abar = new Float64Array(T);
   const abarPrev = new Float64Array(T);
+  const oneMinus = new Float64Array(T);
   let prod = 1;
+  let rest = 0;
   for (let t = 0; t < T; t++) {
     abarPrev[t] = prod;
+    rest += prod * b[t];
     prod *= alphas[t];
     abar[t] = prod;
+    oneMinus[t] = rest;
   }
   const variance = new Float64Array(T);
   const coef1 = new Float64Array(T);
   const coef2 = new Float64Array(T);
   for (let t = 0; t < T; t++) {
-    variance[t] = (b[t] * (1 - abarPrev[t])) / (1 - abar[t]);
-    coef1[t] = (b[t] * Math.sqrt(abarPrev[t])) / (1 - abar[t]);
-    coef2[t] = (Math.sqrt(alphas[t]) * (1 - abarPrev[t])) / (1 - abar[t]);
+    const restPrev = t === 0 ? 0 : oneMinus[t - 1];
+    variance[t] = (b[t] * restPrev) / oneMinus[t];
+    coef1[t] = (b[t] * Math.sqrt(abarPrev[t])) / oneMinus[t];
+    coef2[t] = (Math.sqrt(alphas[t]) * restPrev) / oneMinus[t];
   }
   return {
     kind,
@@ -147,7 +154,7 @@ export function scheduleFromBetas(
     alphasCumprod: abar,
     alphasCumprodPrev: abarPrev,
     sqrtAlphasCumprod: abar.map(Math.sqrt),
-    sqrtOneMinusAlphasCumprod: abar.map((a) => Math.sqrt(1 - a)),
+    sqrtOneMinusAlphasCumprod: oneMinus.map(Math.sqrt),
     posteriorVariance: variance,
     posteriorMeanCoef1: coef1,
     posteriorMeanCoef2: coef2,

@@ -29,7 +29,7 @@ describe("wasmlearn bench", () => {
   it("rejects an unknown kernel and sizes out of range", async () => {
     const a = await runCli(["bench", "fft"]);
     expect(a.code).toBe(1);
-    expect(a.stderr).toBe('error: kernel must be one of matmul, matvec, logistic, forest, got "fft"\n');
+    expect(a.stderr).toBe('error: kernel must be one of matmul, matvec, logistic, forest, diffusion, got "fft"\n');
     const b = await runCli(["bench", "matmul", "--sizes", "5000"]);
     expect(b.code).toBe(1);
     expect(b.stderr).toMatch(/must be an integer from 1 to 4096, got "5000"/);
