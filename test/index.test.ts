@@ -17,6 +17,8 @@ describe("the public API", () => {
     expect(back.predict(X)).toEqual(model.predict(X));
     const forest = new api.RandomForestClassifier({ randomState: 0 }).fit(X, y);
     expect(forest.predictProba(X).rows).toBe(4);
+    const parallel = await new api.RandomForestClassifier({ nJobs: 2, randomState: 0 }).fitAsync(X, y);
+    expect(parallel.predict(X)).toEqual(forest.predict(X));
     const r = api.runFusion(api.makeMultimodal({ seed: 1 }), { split: "head", testSize: 0.2 });
     expect(r.results).toHaveLength(6);
   });

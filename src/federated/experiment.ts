@@ -74,7 +74,8 @@ export async function runFederated(options: FederatedExperimentOptions = {}): Pr
   const start = performance.now();
   const specs = clientSpecs(options);
   const fed = resolveOptions({ scale: options.data !== undefined, ...options });
-  const run = await simulate(specs, { ...options, ...fed });
+  const { backend, threads, onRound, log } = options;
+  const run = await simulate(specs, { ...fed, backend, threads, onRound, log });
 
   // The yardsticks need the pooled data, which only this comparison sees.
   const parts = specs.map(loadClientData);
