@@ -73,6 +73,32 @@ export { loadMfeat, loadWdbc, MFEAT_VIEWS } from "./data/mfeat.js";
 export { readCsvFile } from "./data/files.js";
 export { loadModalities } from "./data/modalities.js";
 
+// Federated learning (Node only: worker threads, node:crypto, ws).
+export { aggregateUpdates, EmptyAggregateError } from "./federated/aggregate.js";
+export type { Aggregate, ClientUpdate } from "./federated/aggregate.js";
+export type { NamedParams, Tensor } from "./federated/params.js";
+export { Coordinator } from "./federated/coordinator.js";
+export type {
+  ClientLink,
+  FederatedOptions,
+  FederatedRun,
+  RoundRecord,
+} from "./federated/coordinator.js";
+export { FederatedForest } from "./federated/forest.js";
+export { courseClientData, partitionRows } from "./federated/data.js";
+export type { ClientDataSpec, Partition } from "./federated/data.js";
+export { simulate } from "./federated/simulate.js";
+export type { SimulationOptions, SimulationResult } from "./federated/simulate.js";
+export { runFederated } from "./federated/experiment.js";
+export type {
+  FederatedExperimentOptions,
+  FederatedExperimentResult,
+} from "./federated/experiment.js";
+export { FederatedServer } from "./federated/server.js";
+export type { ServeOptions } from "./federated/server.js";
+export { joinFederation } from "./federated/client.js";
+export type { JoinOptions, JoinResult } from "./federated/client.js";
+
 export { barChart, groupedBarChart, lineChart, formatTable } from "./charts/index.js";
 
 export { makeSchedule, scheduleFromBetas, inferenceTimesteps, SCHEDULE_KINDS } from "./diffusion/schedule.js";

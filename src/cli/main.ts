@@ -9,6 +9,7 @@ import { fusionCommand } from "./fusion.js";
 import { benchCommand } from "./bench.js";
 import { diffusionCommand } from "./diffusion.js";
 import { overviewCommand } from "./overview.js";
+import { federatedCommand } from "./federated.js";
 import { processIO, UsageError, type CliIO } from "./io.js";
 
 const VERSION = "0.1.0";
@@ -49,6 +50,7 @@ export async function main(argv: readonly string[], io: CliIO = processIO()): Pr
     benchCommand(io, setExit),
     diffusionCommand(io, setExit),
     overviewCommand(io, setExit),
+    federatedCommand(io, setExit),
   ];
   for (const cmd of commands) {
     cmd.exitOverride().configureOutput({
