@@ -113,7 +113,7 @@ function trainCommand(io: CliIO, setExit: (code: number) => void): Command {
     .description("train a noise predictor (an MLP) on random sines or your signals")
     .option("--schedule <kind>", `noise schedule: ${SCHEDULE_KINDS.join(", ")}`, choiceOption(SCHEDULE_KINDS), "cosine")
     .option("--steps <n>", "diffusion steps T (2 to 10000)", intOption(2, 10_000), 100)
-    .option("--epochs <n>", "passes over the signals", intOption(1, 100_000), 60)
+    .option("--epochs <n>", "passes over the signals", intOption(1, 100_000), 240)
     .option("--batch-size <n>", "signals per Adam step", intOption(1, 65_536), 64)
     .option("--learning-rate <x>", "Adam step size (cosine-decayed to 10%)", positiveOption, 2e-3)
     .option("--hidden <n>", "width of each of the 2 hidden layers", intOption(1, 4096), 128)
@@ -151,6 +151,7 @@ function trainCommand(io: CliIO, setExit: (code: number) => void): Command {
         nTimesteps: flags.steps,
         hiddenSizes: [flags.hidden, flags.hidden],
         length: train.cols,
+        sigmaData: result.model.sigmaData,
         seed: flags.seed,
         backend: flags.backend,
       });
@@ -379,7 +380,7 @@ export function formatTrain(s: TrainSummary, io: Pick<CliIO, "columns" | "color"
     lineChart([{ name: "training loss", values: s.losses }], {
       width,
       height: 8,
-      title: "mean noise-prediction loss per epoch (MSE)",
+      title: "mean noise-prediction loss per epoch (MSE of the scaled target)",
       xLabel: `epoch, 1 to ${s.losses.length}`,
       color: io.color,
     }),

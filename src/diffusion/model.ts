@@ -13,6 +13,7 @@ import {
   checkInteger,
   checkNumber,
   checkOptions,
+  checkPositive,
 } from "../models/validation.js";
 import { reversePlan, type ReversePlanOptions } from "./samplers.js";
 import {
@@ -23,7 +24,7 @@ import {
   type Schedule,
   type ScheduleKind,
 } from "./schedule.js";
-import type { DiffusionSession } from "./session.js";
+import type { DiffusionSession, Precondition } from "./session.js";
 import { SIGNAL_LENGTH } from "./signals.js";
 import type { Matrix } from "../data/matrix.js";
 
@@ -42,6 +43,13 @@ export interface NoisePredictorOptions {
   /** linear and quadratic schedules only; defaults 1e-4 and 0.02 */
   betaStart?: number;
   betaEnd?: number;
+  /**
+   * wrap the network in per-timestep input, skip and output scalings
+   * (see {@link preconditioning}); default true
+   */
+  precondition?: boolean;
+  /** RMS of the clean signals the scalings assume; default 1 */
+  sigmaData?: number;
   /** kernels; default "wasm" */
   backend?: BackendName;
   /** seed of the initial weights; default 0 */
@@ -50,7 +58,7 @@ export interface NoisePredictorOptions {
 
 const OPTION_NAMES = [
   "length", "hiddenSizes", "embedDim", "schedule", "nTimesteps", "betaStart",
-  "betaEnd", "backend", "seed",
+  "betaEnd", "precondition", "sigmaData", "backend", "seed",
 ] as const;
 
 /** A saved model: its options and parameters, plain JSON. */
@@ -64,6 +72,9 @@ export interface NoisePredictorJSON {
   nTimesteps: number;
   betaStart: number;
   betaEnd: number;
+  /** absent in files written before preconditioning: false and 1 */
+  precondition?: boolean;
+  sigmaData?: number;
   params: number[];
 }
 
@@ -95,6 +106,33 @@ export function timeEmbedding(nTimesteps: number, dim: number): Float64Array {
   return out;
 }
 
+/**
+ * Karras et al.'s (2022, table 1) network scalings, written for a noise
+ * predictor: with a = sqrt(abar_t), b = sqrt(1 - abar_t), s = sigmaData
+ * and D = a^2 s^2 + b^2 (the variance of x_t for signals of RMS s), the
+ * network sees x_t / sqrt(D) and the noise estimate is
+ * (b / D) x_t + (a s / sqrt(D)) F. The skip term is the best linear
+ * estimate of eps from x_t, and the output scale makes F's target of unit
+ * variance at every t: near pure noise F only corrects a small term, where
+ * an unscaled network must reproduce its 100-value input through its
+ * hidden layers, and the x0 estimate divides its error by a ~ 0.005.
+ */
+export function preconditioning(schedule: Schedule, sigmaData: number): Precondition {
+  const T = schedule.nTimesteps;
+  const cIn = new Float64Array(T);
+  const cSkip = new Float64Array(T);
+  const cOut = new Float64Array(T);
+  for (let t = 0; t < T; t++) {
+    const a = schedule.sqrtAlphasCumprod[t];
+    const b = schedule.sqrtOneMinusAlphasCumprod[t];
+    const D = a * a * sigmaData * sigmaData + b * b;
+    cIn[t] = 1 / Math.sqrt(D);
+    cSkip[t] = b / D;
+    cOut[t] = (a * sigmaData) / Math.sqrt(D);
+  }
+  return { cIn, cSkip, cOut };
+}
+
 /** A noise-prediction MLP with its schedule; train it with `trainNoisePredictor`. */
 export class NoisePredictor {
   readonly length: number;
@@ -103,6 +141,8 @@ export class NoisePredictor {
   readonly schedule: Schedule;
   readonly betaStart: number;
   readonly betaEnd: number;
+  readonly precondition: boolean;
+  readonly sigmaData: number;
   backend: BackendName;
   /** all weights and biases, layer after layer (W row-major, then b) */
   params: Float64Array;
@@ -130,6 +170,11 @@ export class NoisePredictor {
       betaStart: this.betaStart,
       betaEnd: this.betaEnd,
     });
+    this.precondition = o.precondition ?? true;
+    if (typeof this.precondition !== "boolean") {
+      throw new TypeError(`precondition must be a boolean, got ${describe(this.precondition)}`);
+    }
+    this.sigmaData = checkPositive("sigmaData", o.sigmaData ?? 1);
     this.backend = checkBackend(o.backend ?? "wasm");
     this.params = initParams(this.sizes(), checkInteger("seed", o.seed ?? 0, 0));
   }
@@ -150,6 +195,9 @@ export class NoisePredictor {
         params: this.params,
         embedding: timeEmbedding(this.schedule.nTimesteps, this.embedDim),
         embedDim: this.embedDim,
+        precondition: this.precondition
+          ? preconditioning(this.schedule, this.sigmaData)
+          : undefined,
       },
       data,
       seed,
@@ -206,6 +254,8 @@ export class NoisePredictor {
       nTimesteps: this.schedule.nTimesteps,
       betaStart: this.betaStart,
       betaEnd: this.betaEnd,
+      precondition: this.precondition,
+      sigmaData: this.sigmaData,
       params: Array.from(this.params),
     };
   }
@@ -237,6 +287,8 @@ export class NoisePredictor {
       nTimesteps: j.nTimesteps,
       betaStart: j.betaStart,
       betaEnd: j.betaEnd,
+      precondition: j.precondition ?? false,
+      sigmaData: j.sigmaData ?? 1,
       backend,
     });
     if (j.params.length !== model.params.length) {

@@ -17,6 +17,8 @@ export interface SessionNetwork {
   /** T x embedDim time-embedding table, row-major */
   readonly embedding: Float64Array;
   readonly embedDim: number;
+  /** the network's input and output scalings; absent, a bare network */
+  readonly precondition?: Precondition;
 }
 
 /** What a session is built from. */
@@ -69,9 +71,95 @@ export interface DiffusionSession {
    * returns the final signals; x is not modified.
    */
   reverse(x: Float64Array, steps: readonly ReverseStep[], options: ReverseOptions): Float64Array;
+  /**
+   * Moves `average` (nParams values, updated in place) toward the current
+   * parameters: average = decay average + (1 - decay) params, in plain
+   * JavaScript on both backends so the averages agree wherever the
+   * parameters do.
+   */
+  averageParams(average: Float64Array, decay: number): void;
   /** A copy of the current network parameters. */
   params(): Float64Array;
   dispose(): void;
+}
+
+/**
+ * Per-timestep scalings (T values each) that wrap the network F: it sees
+ * cIn_t x_t, and the noise estimate is cSkip_t x_t + cOut_t F (Karras et
+ * al. 2022, sec. 5 and table 1, written for epsilon).
+ */
+export interface Precondition {
+  readonly cIn: Float64Array;
+  readonly cSkip: Float64Array;
+  readonly cOut: Float64Array;
+}
+
+/**
+ * Turns nSamples rows of model input ([x_t, embedding], `width` values
+ * each) and their true noise into the network's view: the noise becomes
+ * its target (eps - cSkip x_t) / cOut, then x_t is scaled by cIn. Plain
+ * JavaScript on both backends, so they agree wherever their inputs do.
+ */
+export function preconditionBatch(
+  input: Float64Array,
+  noise: Float64Array,
+  width: number,
+  t: Int32Array,
+  p: Precondition,
+  nSamples: number,
+  length: number,
+): void {
+  for (let i = 0; i < nSamples; i++) {
+    const skip = p.cSkip[t[i]];
+    const out = p.cOut[t[i]];
+    for (let k = 0; k < length; k++) {
+      noise[i * length + k] = (noise[i * length + k] - skip * input[i * width + k]) / out;
+    }
+  }
+  preconditionInput(input, width, t, p, nSamples, length);
+}
+
+/** Scales the x_t part of nSamples input rows by cIn_t. */
+export function preconditionInput(
+  input: Float64Array,
+  width: number,
+  t: Int32Array,
+  p: Precondition,
+  nSamples: number,
+  length: number,
+): void {
+  for (let i = 0; i < nSamples; i++) {
+    const c = p.cIn[t[i]];
+    for (let k = 0; k < length; k++) input[i * width + k] *= c;
+  }
+}
+
+/** eps = cSkip_t x + cOut_t F for nSamples rows of `length` values. */
+export function preconditionOutput(
+  eps: Float64Array,
+  F: Float64Array,
+  x: Float64Array,
+  t: Int32Array,
+  p: Precondition,
+  nSamples: number,
+  length: number,
+): void {
+  for (let i = 0; i < nSamples; i++) {
+    const skip = p.cSkip[t[i]];
+    const out = p.cOut[t[i]];
+    for (let k = i * length; k < (i + 1) * length; k++) eps[k] = skip * x[k] + out * F[k];
+  }
+}
+
+/** average = decay average + (1 - decay) params, element by element. */
+export function moveAverage(average: Float64Array, params: Float64Array, decay: number): void {
+  if (average.length !== params.length) {
+    throw new RangeError(`average must hold the ${params.length} parameters, got ${average.length}`);
+  }
+  const rest = 1 - decay;
+  for (let p = 0; p < params.length; p++) {
+    average[p] = decay * average[p] + rest * params[p];
+  }
 }
 
 /** Adam's constants (Kingma & Ba 2015 defaults). */
@@ -109,6 +197,12 @@ export function checkSessionOptions(o: DiffusionSessionOptions): number {
     for (let l = 0; l < last; l++) nParams += sizes[l + 1] * (sizes[l] + 1);
     if (net.params.length !== nParams) {
       throw new RangeError(`network params must hold ${nParams} values, got ${net.params.length}`);
+    }
+    const p = net.precondition;
+    if (p && (p.cIn.length !== T || p.cSkip.length !== T || p.cOut.length !== T)) {
+      throw new RangeError(
+        `network precondition must hold T = ${T} values of each scaling, got ${p.cIn.length}, ${p.cSkip.length}, ${p.cOut.length}`,
+      );
     }
     if (net.embedding.length !== T * net.embedDim) {
       throw new RangeError(

@@ -9,6 +9,10 @@ import type { ReverseStep } from "../diffusion/samplers.js";
 import {
   ADAM,
   checkIndexArray,
+  moveAverage,
+  preconditionBatch,
+  preconditionInput,
+  preconditionOutput,
   checkReverse,
   checkSessionOptions,
   type DiffusionSession,
@@ -183,11 +187,16 @@ export function diffusionSession(options: DiffusionSessionOptions): DiffusionSes
     return acts.subarray(acts.length - nSamples * length);
   }
 
-  function modelInput(x: Float64Array, t: Int32Array, nSamples: number): Float64Array {
+  /** The noise estimate for rows x at timesteps t into eps. */
+  function predict(x: Float64Array, t: Int32Array, nSamples: number, eps: Float64Array): void {
     const E = network!.embedDim;
+    const p = network!.precondition;
     const input = new Float64Array(nSamples * (length + E));
     diffusionModelInput(x, t, nSamples, length, network!.embedding, E, input);
-    return input;
+    if (p) preconditionInput(input, length + E, t, p, nSamples, length);
+    const F = forward(input, nSamples);
+    if (p) preconditionOutput(eps, F, x, t, p, nSamples, length);
+    else eps.set(F);
   }
 
   return {
@@ -205,6 +214,8 @@ export function diffusionSession(options: DiffusionSessionOptions): DiffusionSes
         data.data, length, indices, B, T, sqrtAbar, sqrtOneMinusAbar,
         network.embedding, E, state, t, new Float64Array(B), noise, input,
       );
+      const p = network.precondition;
+      if (p) preconditionBatch(input, noise, length + E, t, p, B, length);
       adamStep++;
       const maxWidth = Math.max(...sizes);
       return mlpTrainStep(
@@ -221,7 +232,9 @@ export function diffusionSession(options: DiffusionSessionOptions): DiffusionSes
       if (xt.length !== t.length * length) {
         throw new RangeError(`xt must hold ${t.length} signals of length ${length}, got ${xt.length} values`);
       }
-      return forward(modelInput(xt, t, t.length), t.length).slice();
+      const eps = new Float64Array(xt.length);
+      predict(xt, t, t.length, eps);
+      return eps;
     },
     reverse(x0Start: Float64Array, steps: readonly ReverseStep[], o: ReverseOptions) {
       const nSamples = checkReverse(x0Start, length, T, steps, o, Boolean(network));
@@ -244,6 +257,8 @@ export function diffusionSession(options: DiffusionSessionOptions): DiffusionSes
       }
       return x;
     },
+    averageParams: (average: Float64Array, decay: number) =>
+      moveAverage(average, params, decay),
     params: () => params.slice(),
     dispose() {},
   };
@@ -263,7 +278,7 @@ export function diffusionSession(options: DiffusionSessionOptions): DiffusionSes
       rngNormal(stepState, eps, x.length);
     } else {
       t.fill(step.t);
-      eps.set(forward(modelInput(x, t, nSamples), nSamples));
+      predict(x, t, nSamples, eps);
     }
   }
 }

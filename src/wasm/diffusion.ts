@@ -14,6 +14,10 @@ import {
   checkQSample,
   checkReverse,
   checkSessionOptions,
+  moveAverage,
+  preconditionBatch,
+  preconditionInput,
+  preconditionOutput,
   type DiffusionSession,
   type DiffusionSessionOptions,
   type ReverseOptions,
@@ -121,17 +125,33 @@ export function diffusionSession(options: DiffusionSessionOptions): DiffusionSes
       return batch;
     };
 
-    /** Runs the network on x (nSamples rows) at timesteps tPtr; returns the output pointer. */
-    const forward = (
+    /**
+     * The noise estimate for x (nSamples rows) at timesteps tPtr into
+     * epsPtr (which may be 0 for a bare network: then the estimate stays
+     * in acts). Returns the estimate's pointer.
+     */
+    const predict = (
       xPtr: number,
       tPtr: number,
       nSamples: number,
       inputPtr: number,
       actsPtr: number,
+      epsPtr: number,
     ): number => {
+      const p = network!.precondition;
+      const n = nSamples * length;
       ex.diffusionModelInput(xPtr, tPtr, nSamples, length, embedPtr, E, inputPtr);
+      const t = () => new Int32Array(ex.memory.buffer, tPtr, nSamples);
+      if (p) {
+        const input = new Float64Array(ex.memory.buffer, inputPtr, nSamples * (length + E));
+        preconditionInput(input, length + E, t(), p, nSamples, length);
+      }
       ex.mlpForward(pPtr, sizesPtr, nLayers, inputPtr, nSamples, actsPtr);
-      return actsPtr + 8 * (mlpActsLength(sizes, nSamples) - nSamples * length);
+      const outPtr = actsPtr + 8 * (mlpActsLength(sizes, nSamples) - n);
+      if (!p) return outPtr;
+      const view = (ptr: number) => new Float64Array(ex.memory.buffer, ptr, n);
+      preconditionOutput(view(epsPtr), view(outPtr), view(xPtr), t(), p, nSamples, length);
+      return epsPtr;
     };
 
     return {
@@ -148,6 +168,15 @@ export function diffusionSession(options: DiffusionSessionOptions): DiffusionSes
           dataPtr, length, buf.indices, B, T, aPtr, bPtr, embedPtr, E, state,
           buf.t, buf.uniform, buf.noise, buf.input,
         );
+        const p = network.precondition;
+        if (p) {
+          const buffer = ex.memory.buffer;
+          preconditionBatch(
+            new Float64Array(buffer, buf.input, B * (length + E)),
+            new Float64Array(buffer, buf.noise, B * length),
+            length + E, new Int32Array(buffer, buf.t, B), p, B, length,
+          );
+        }
         adamStep++;
         return ex.mlpTrainStep(
           pPtr, sizesPtr, nLayers, nParams, buf.input, buf.noise, B, buf.acts,
@@ -169,7 +198,8 @@ export function diffusionSession(options: DiffusionSessionOptions): DiffusionSes
           const tPtr = copyInI32(w, t, "timesteps");
           const inputPtr = w.allocF64(n * (length + E), "model input");
           const actsPtr = w.allocF64(mlpActsLength(sizes, n), "activations");
-          const outPtr = forward(xPtr, tPtr, n, inputPtr, actsPtr);
+          const epsPtr = w.allocF64(n * length, "noise estimate");
+          const outPtr = predict(xPtr, tPtr, n, inputPtr, actsPtr, epsPtr);
           return w.copyOutF64(outPtr, n * length);
         });
       },
@@ -198,7 +228,7 @@ export function diffusionSession(options: DiffusionSessionOptions): DiffusionSes
               ex.rngNormal(stepState, epsPtr, n);
             } else {
               new Int32Array(ex.memory.buffer, tPtr, nSamples).fill(step.t);
-              eps = forward(xPtr, tPtr, nSamples, inputPtr, actsPtr);
+              eps = predict(xPtr, tPtr, nSamples, inputPtr, actsPtr, epsPtr);
             }
             if (step.sigma > 0) ex.rngNormal(stepState, zPtr, n);
             const kernel = step.sampler === "ddim" ? ex.diffusionDdimStep : ex.diffusionDdpmStep;
@@ -209,6 +239,10 @@ export function diffusionSession(options: DiffusionSessionOptions): DiffusionSes
           }
           return w.copyOutF64(xPtr, n);
         });
+      },
+      averageParams(average: Float64Array, decay: number): void {
+        checkAlive();
+        moveAverage(average, arena.f64(pPtr, nParams), decay);
       },
       params(): Float64Array {
         checkAlive();

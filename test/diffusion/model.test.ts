@@ -16,9 +16,12 @@ describe("trainNoisePredictor", () => {
 
   it("a trained model beats the untrained one on held-out denoising loss", () => {
     const { model, losses } = trainNoisePredictor(data, { ...SMALL, seed: 3 });
-    const untrained = new NoisePredictor({ ...NET, length: 24, seed: 3 });
+    // The same scalings untrained are already the best linear estimate of
+    // eps plus a damped random term (about 0.44 here, against 1.08 for a
+    // bare untrained network), so the margin is smaller than it would be.
+    const untrained = new NoisePredictor({ ...NET, length: 24, seed: 3, sigmaData: model.sigmaData });
     const trained = denoisingLoss(model, heldOut);
-    expect(trained).toBeLessThan(0.8 * denoisingLoss(untrained, heldOut));
+    expect(trained).toBeLessThan(0.9 * denoisingLoss(untrained, heldOut));
     expect(losses.at(-1)!).toBeLessThan(losses[0]);
   });
 
@@ -41,6 +44,36 @@ describe("trainNoisePredictor", () => {
   });
 });
 
+describe("NoisePredictor.sample", () => {
+  it("samples of a trained model fit a sine far better than pure noise, with ddpm and ddim", () => {
+    // About 4 s: 2,400 Adam steps on a 32-value signal. Before the network
+    // was preconditioned the default model's samples left 0.48 of noise's
+    // residual (0.443 against 0.925); this one leaves about 0.13.
+    const L = 32;
+    const { model } = trainNoisePredictor(makeSines(1024, 4, L), {
+      hiddenSizes: [64, 64], embedDim: 16, nTimesteps: 50, epochs: 150, seed: 5,
+    });
+    const noise = meanSineResidual(new Rng(2).fillNormal(32 * L), L).residual;
+    for (const sampler of ["ddpm", "ddim"] as const) {
+      const x = model.sample({ n: 32, sampler, seed: 1 });
+      expect(meanSineResidual(x.data, L).residual).toBeLessThan(0.25 * noise);
+    }
+  }, 60_000);
+
+  it("when preconditioned then wasm and ts draw the same samples to 1e-9", () => {
+    const { model } = trainNoisePredictor(makeSines(64, 1, 24), { ...SMALL, epochs: 2, seed: 2 });
+    const ts = NoisePredictor.fromJSON(model.toJSON(), "ts");
+    expect(ts.precondition).toBe(true);
+    for (const sampler of ["ddpm", "ddim"] as const) {
+      const a = model.sample({ n: 3, sampler, seed: 4 }).data;
+      const b = ts.sample({ n: 3, sampler, seed: 4 }).data;
+      let worst = 0;
+      for (let k = 0; k < a.length; k++) worst = Math.max(worst, Math.abs(a[k] - b[k]));
+      expect(worst).toBeLessThan(1e-9);
+    }
+  });
+});
+
 describe("NoisePredictor JSON", () => {
   it("round-trips through JSON text with identical predictions", () => {
     const model = new NoisePredictor({ hiddenSizes: [8], embedDim: 4, nTimesteps: 10, length: 6, schedule: "quadratic" });
@@ -48,6 +81,13 @@ describe("NoisePredictor JSON", () => {
     const xt = [[0.1, 0.2, -0.3, 0.4, 0.5, -0.6]];
     expect(copy.predictNoise(xt, [7])).toEqual(model.predictNoise(xt, [7]));
     expect(copy.schedule.betas).toEqual(model.schedule.betas);
+  });
+
+  it("when a file predates preconditioning then it loads as a bare network", () => {
+    const json = new NoisePredictor({ hiddenSizes: [4], embedDim: 2, nTimesteps: 3, length: 3 }).toJSON();
+    const { precondition: _p, sigmaData: _s, ...old } = json;
+    expect(NoisePredictor.fromJSON(old)).toMatchObject({ precondition: false, sigmaData: 1 });
+    expect(NoisePredictor.fromJSON(json)).toMatchObject({ precondition: true, sigmaData: 1 });
   });
 
   it("rejects what is not a saved model", () => {
