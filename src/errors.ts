@@ -12,3 +12,12 @@ export class NotFittedError extends Error {
 export class DataError extends RangeError {
   override name = "DataError";
 }
+
+/**
+ * A federated run that could not go on for a reason outside wasmlearn: a
+ * coordinator that cannot be reached, clients that do not join in time, a
+ * client whose own data is unusable.
+ */
+export class FederationError extends Error {
+  override name = "FederationError";
+}

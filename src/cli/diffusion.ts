@@ -4,6 +4,7 @@
  * noise predictor on sines or your signals) and `diffusion sample`.
  */
 import { readFileSync, statSync, writeFileSync } from "node:fs";
+import { dirname } from "node:path";
 import { Command, InvalidArgumentError } from "commander";
 import { BACKENDS, type BackendName } from "../backend.js";
 import { formatTable, lineChart } from "../charts/index.js";
@@ -128,6 +129,7 @@ function trainCommand(io: CliIO, setExit: (code: number) => void): Command {
       if (flags.data && cmd.getOptionValueSource("signals") === "cli") {
         throw new UsageError("--signals does not apply to --data: choose one");
       }
+      if (flags.save) checkWritable(flags.save);
       const all = flags.data ? readSignals(flags.data) : makeSines(flags.signals, flags.seed);
       const { train, heldOut } = splitSignals(all, flags);
       const report = progress(io, flags.verbose);
@@ -197,7 +199,17 @@ function sampleCommand(io: CliIO, setExit: (code: number) => void): Command {
     .option("--seed <n>", "seed of x_T and the step noise", intOption(0, 2 ** 31 - 1), 0)
     .option("--backend <name>", "kernels: wasm or ts", choiceOption(BACKENDS), "wasm")
     .option("--json", "print results as JSON", false)
-    .action((flags: SampleFlags) => {
+    .action((flags: SampleFlags, cmd: Command) => {
+      const given = (name: string) => cmd.getOptionValueSource(name) === "cli";
+      if (given("eta") && flags.sampler !== "ddim") {
+        throw new UsageError("--eta applies to --sampler ddim only");
+      }
+      if (given("variance") && flags.sampler !== "ddpm") {
+        throw new UsageError("--variance applies to --sampler ddpm only");
+      }
+      if (flags.eta > 1) {
+        throw new UsageError(`--eta must be from 0 to 1, got ${flags.eta}`);
+      }
       const model = readModel(flags.model, flags.backend);
       const T = model.schedule.nTimesteps;
       if (flags.samplingSteps !== undefined && flags.samplingSteps > T) {
@@ -281,6 +293,27 @@ function readModel(path: string, backend: BackendName): NoisePredictor {
       throw new UsageError(`--model file "${path}" is not a saved model: ${err.message}`);
     }
     throw err;
+  }
+}
+
+/**
+ * Fails before training, not after it, when `path` cannot be written: its
+ * folder must exist and the path must not be a folder.
+ */
+function checkWritable(path: string): void {
+  const dir = dirname(path);
+  const isDir = (p: string) => {
+    try {
+      return statSync(p).isDirectory();
+    } catch {
+      return false;
+    }
+  };
+  if (!isDir(dir)) {
+    throw new UsageError(`--save file "${path}" cannot be written: no folder "${dir}"`);
+  }
+  if (isDir(path)) {
+    throw new UsageError(`--save file "${path}" cannot be written: it is a folder`);
   }
 }
 

@@ -117,10 +117,29 @@ function trainingOptions(cmd: Command): Command {
     .option("-v, --verbose", "progress on stderr", false);
 }
 
-function fedOptions(flags: TrainingFlags) {
+/** Options that would be silently ignored are errors instead. */
+function checkTrainingCombination(flags: TrainingFlags, fromCli: (name: string) => boolean): void {
   if (flags.mu !== undefined && flags.algorithm !== "fedprox") {
     throw new UsageError("--mu applies to --algorithm fedprox only");
   }
+  if (fromCli("clip") && !(flags.dpNoise > 0)) {
+    throw new UsageError("--clip applies with --dp-noise only");
+  }
+  const forestOnly = ["trees"];
+  const logisticOnly = ["algorithm", "rounds", "localEpochs", "lr", "mu", "fraction", "secure", "dpNoise", "clip"];
+  const [misplaced, model] = flags.model === "forest" ? [logisticOnly, "forest"] : [forestOnly, "logistic"];
+  for (const name of misplaced) {
+    if (fromCli(name)) {
+      const flag = "--" + name.replace(/[A-Z]/g, (c) => "-" + c.toLowerCase());
+      throw new UsageError(
+        `${flag} does not apply to --model ${model}` +
+          (model === "forest" ? " (a federated forest is one round: each client grows trees once)" : ""),
+      );
+    }
+  }
+}
+
+function fedOptions(flags: TrainingFlags) {
   return {
     model: flags.model,
     algorithm: flags.algorithm,
@@ -158,7 +177,9 @@ function runCommand(io: CliIO, setExit: (code: number) => void): Command {
     .option("--backend <name>", "kernels: wasm or ts", choiceOption(BACKENDS), "wasm")
     .action(async (flags: RunFlags, cmd: Command) => {
       const fromCli = (name: string) => cmd.getOptionValueSource(name) === "cli";
+      checkTrainingCombination(flags, fromCli);
       if (!flags.data) {
+        if (fromCli("scale")) throw new UsageError("--no-scale applies to --data only");
         for (const name of ["label", "partition", "clients"]) {
           if (fromCli(name)) throw new UsageError(`--${name} applies to --data only`);
         }
@@ -191,7 +212,8 @@ function serveCommand(io: CliIO, setExit: (code: number) => void): Command {
     .option("--no-scale", "do not standardise features (federated mean and variance)")
     .option("--join-timeout <s>", "seconds to wait for --clients clients", intOption(1, 86_400), 120)
     .option("--request-timeout <s>", "seconds a client may take per request", intOption(1, 86_400), 30)
-    .action(async (flags: ServeFlags) => {
+    .action(async (flags: ServeFlags, cmd: Command) => {
+      checkTrainingCombination(flags, (name) => cmd.getOptionValueSource(name) === "cli");
       if (flags.minClients > flags.clients) {
         throw new UsageError(`--min-clients must be at most --clients (${flags.clients}), got ${flags.minClients}`);
       }

@@ -182,14 +182,19 @@ function checkCombination(flags: FusionFlags, given: (name: string) => boolean):
     ["--dataset", Boolean(flags.modality) && given("dataset")],
     ["--views", flags.dataset !== "mfeat" || Boolean(flags.modality)],
     ["--samples", flags.dataset !== "synthetic" || Boolean(flags.modality)],
+    ["--trees", flags.model === "logistic"],
+    ["--C", flags.model === "forest"],
+    ["--max-iter", flags.model === "forest"],
   ];
   for (const [option, misplaced] of foreign) {
-    const key = option.slice(2);
+    const key = option.slice(2).replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
     if (misplaced && given(key)) {
       throw new UsageError(
         option === "--dataset"
           ? "--dataset and --modality exclude each other: choose one"
-          : `${option} does not apply to ${source}`,
+          : ["--trees", "--C", "--max-iter"].includes(option)
+            ? `${option} does not apply to --model ${flags.model}`
+            : `${option} does not apply to ${source}`,
       );
     }
   }

@@ -4,7 +4,7 @@
  * bad data), 2 an internal failure.
  */
 import { Command, CommanderError } from "commander";
-import { DataError } from "../errors.js";
+import { DataError, FederationError } from "../errors.js";
 import { fusionCommand } from "./fusion.js";
 import { benchCommand } from "./bench.js";
 import { diffusionCommand } from "./diffusion.js";
@@ -24,6 +24,7 @@ const ENGINE_MESSAGE: RegExp =
 
 export function isUserError(err: unknown): boolean {
   if (err instanceof UsageError || err instanceof DataError) return true;
+  if (err instanceof FederationError) return true;
   if (err instanceof RangeError || err instanceof TypeError) {
     return !ENGINE_MESSAGE.test(err.message);
   }
@@ -68,7 +69,9 @@ export async function main(argv: readonly string[], io: CliIO = processIO()): Pr
       // commander has already printed its message
       return err.exitCode === 0 ? 0 : 1;
     }
-    const message = err instanceof Error ? err.message : String(err);
+    // one line: messages quoting parsers (JSON.parse) may hold newlines
+    const message = (err instanceof Error ? err.message : String(err))
+      .replace(/\s*\n\s*/g, " ");
     if (isUserError(err)) {
       io.stderr(`error: ${message}\n`);
       return 1;

@@ -5,6 +5,7 @@
  * feature sums and metrics is sent. The whole session is bounded by a
  * timeout.
  */
+import { FederationError } from "../errors.js";
 import { WebSocket } from "ws";
 import type { BackendName } from "../backend.js";
 import type { ClientData } from "./data.js";
@@ -62,14 +63,16 @@ export async function joinFederation(options: JoinOptions): Promise<JoinResult> 
   try {
     return await new Promise<JoinResult>((resolve, reject) => {
       const ms = options.timeoutMs ?? 600_000;
-      const timer = setTimeout(() => reject(new Error(`the federation did not finish within ${ms} ms`)), ms);
+      const timer = setTimeout(() => reject(new FederationError(`the federation did not finish within ${ms} ms`)), ms);
       const end = (fn: () => void) => {
         clearTimeout(timer);
         fn();
       };
       socket.on("open", () => socket.send(JSON.stringify(client.hello())));
-      socket.on("error", (err) => end(() => reject(err)));
-      socket.on("close", () => end(() => reject(new Error("the coordinator closed the connection before the end"))));
+      socket.on("error", (err) =>
+        end(() => reject(new FederationError(`cannot reach the coordinator at ${url}: ${err.message}`))),
+      );
+      socket.on("close", () => end(() => reject(new FederationError("the coordinator closed the connection before the end"))));
       socket.on("message", (data) => {
         let msg: ServerMessage;
         try {
@@ -85,7 +88,7 @@ export async function joinFederation(options: JoinOptions): Promise<JoinResult> 
           end(() => resolve({ client: client.name, summary: msg.summary, requests }));
         } else if (msg.type === "error") {
           log(`coordinator: ${msg.message}`);
-          if (msg.message.startsWith("training failed")) end(() => reject(new Error(msg.message)));
+          if (msg.message.startsWith("training failed")) end(() => reject(new FederationError(msg.message)));
         } else if (msg.type === "train" || msg.type === "evaluate" || msg.type === "forest") {
           requests++;
           socket.send(JSON.stringify(client.handle(msg)));

@@ -8,6 +8,7 @@
  * rejected with an "error" reply and a log line, and the server keeps
  * running. Every wait is bounded by a timeout.
  */
+import { FederationError } from "../errors.js";
 import { WebSocketServer, type WebSocket } from "ws";
 import { Coordinator, type ClientLink, type FederatedOptions, type FederatedRun, type ReceivedUpdate, type RoundRecord } from "./coordinator.js";
 import { parseClientMessage, type ClientHello, type ClientReply, type ServerMessage, type ServerRequest } from "./protocol.js";
@@ -59,7 +60,7 @@ export class FederatedServer {
       this.failStart = reject;
     });
     const joinTimer = setTimeout(
-      () => this.failStart(new Error(`only ${this.peers.length} of ${this.wanted} clients joined within ${this.joinTimeout} ms`)),
+      () => this.failStart(new FederationError(`only ${this.peers.length} of ${this.wanted} clients joined within ${this.joinTimeout} ms`)),
       this.joinTimeout,
     );
     this.done = ready
@@ -115,7 +116,7 @@ export class FederatedServer {
   /** Closes every connection and stops listening. */
   async close(): Promise<void> {
     for (const p of this.pending.values()) clearTimeout(p.timer);
-    this.failStart(new Error("server closed"));
+    this.failStart(new FederationError("server closed"));
     this.done.catch(() => {});
     for (const client of this.wss.clients) client.terminate();
     await new Promise<void>((resolve) => this.wss.close(() => resolve()));
@@ -164,7 +165,7 @@ export class FederatedServer {
       if (k >= 0) this.peers.splice(k, 1);
       if (!this.finished) this.note(`${peer.name} disconnected`);
       for (const [id, p] of this.pending) {
-        if (p.peer === peer) this.settle(id)?.reject(new Error(`${peer.name} disconnected`));
+        if (p.peer === peer) this.settle(id)?.reject(new FederationError(`${peer.name} disconnected`));
       }
     });
     socket.on("error", () => socket.terminate());
@@ -194,7 +195,7 @@ export class FederatedServer {
     return new Promise((resolve, reject) => {
       const ms = this.options.requestTimeoutMs ?? 30_000;
       const timer = setTimeout(() => {
-        this.settle(req.id)?.reject(new Error(`${peer.name} did not answer within ${ms} ms`));
+        this.settle(req.id)?.reject(new FederationError(`${peer.name} did not answer within ${ms} ms`));
       }, ms);
       this.pending.set(req.id, { peer, resolve, reject, timer });
       send(peer.socket, req);

@@ -5,6 +5,7 @@
  * only). `threads: false` runs the same clients in the calling thread,
  * for quick tests of the algorithms.
  */
+import { FederationError } from "../errors.js";
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
@@ -97,10 +98,10 @@ function startWorker(name: string, spec: ClientDataSpec, backend: BackendName) {
       fail(err);
       reject(err);
     });
-    worker.once("exit", () => fail(new Error(`${name}'s worker exited`)));
+    worker.once("exit", () => fail(new FederationError(`${name}'s worker exited`)));
     worker.on("message", (msg: ClientHello | ClientReply | { type: "fatal"; message: string }) => {
       if (msg.type === "fatal") {
-        reject(new Error(`${name}: ${msg.message}`));
+        reject(new FederationError(`${name}: ${msg.message}`));
         void worker.terminate();
       } else if (msg.type === "hello") {
         resolve({

@@ -295,7 +295,7 @@ function checkDataset(data: MultiViewDataset): MultiViewDataset {
   const { classes } = encodeLabels(data.y as Label[], "y");
   if (classes.length < 2) {
     throw new DataError(
-      `y must contain at least 2 classes, got only ${JSON.stringify(classes[0])}`,
+      `y must contain at least 2 classes, got the single class ${JSON.stringify(classes[0])}`,
     );
   }
   const n = data.y.length;

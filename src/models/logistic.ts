@@ -129,7 +129,7 @@ export class LogisticRegression {
     }
     if (classes.length < 2) {
       throw new DataError(
-        `y must contain at least 2 classes, got only ${JSON.stringify(classes[0])}`,
+        `y must contain at least 2 classes, got the single class ${JSON.stringify(classes[0])}`,
       );
     }
 

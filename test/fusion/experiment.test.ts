@@ -145,7 +145,7 @@ describe("runFusion errors", () => {
     expect(() => runFusion(d, { models: [] })).toThrow(/models must list at least one model/);
     const twice = { ...d, modalities: [d.modalities[0], d.modalities[0]] };
     expect(() => runFusion(twice)).toThrow(/modality names must be unique non-empty strings, got "image"/);
-    expect(() => runFusion({ ...d, y: new Array(50).fill(1) })).toThrow(/y must contain at least 2 classes, got only 1/);
+    expect(() => runFusion({ ...d, y: new Array(50).fill(1) })).toThrow(/y must contain at least 2 classes, got the single class 1/);
     const sorted = { ...d, y: d.y.map((_, i) => (i < 40 ? 0 : 1)) };
     expect(() => runFusion(sorted, { split: "head", testSize: 0.2 })).toThrow(/the 40 training rows hold only one class \(0\)/);
   });

@@ -165,7 +165,7 @@ describe("LogisticRegression", () => {
     });
     it("rejects a single class", () => {
       expect(() => new LogisticRegression().fit(X, new Array(20).fill(1))).toThrow(
-        new DataError("y must contain at least 2 classes, got only 1"),
+        new DataError("y must contain at least 2 classes, got the single class 1"),
       );
     });
     it("rejects NaN, ragged rows, empty data and mismatched lengths", () => {
