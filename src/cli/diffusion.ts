@@ -116,7 +116,7 @@ function trainCommand(io: CliIO, setExit: (code: number) => void): Command {
     .option("--steps <n>", "diffusion steps T (2 to 10000)", intOption(2, 10_000), 100)
     .option("--epochs <n>", "passes over the signals", intOption(1, 100_000), 240)
     .option("--batch-size <n>", "signals per Adam step", intOption(1, 65_536), 64)
-    .option("--learning-rate <x>", "Adam step size (cosine-decayed to 10%)", positiveOption, 2e-3)
+    .option("--learning-rate <x>", "Adam step size, at most 1 (cosine-decayed to 10%)", positiveOption, 2e-3)
     .option("--hidden <n>", "width of each of the 2 hidden layers", intOption(1, 4096), 128)
     .option("--signals <n>", "random sines to train on (without --data)", intOption(1, 1_000_000), 4096)
     .option("--data <file.csv>", "your signals: one per row, same length, optional header")
@@ -129,7 +129,10 @@ function trainCommand(io: CliIO, setExit: (code: number) => void): Command {
       if (flags.data && cmd.getOptionValueSource("signals") === "cli") {
         throw new UsageError("--signals does not apply to --data: choose one");
       }
-      if (flags.save) checkWritable(flags.save);
+      if (flags.save !== undefined) checkWritable(flags.save);
+      if (flags.learningRate > 1) {
+        throw new UsageError(`--learning-rate must be at most 1, got ${flags.learningRate}`);
+      }
       const all = flags.data ? readSignals(flags.data) : makeSines(flags.signals, flags.seed);
       const { train, heldOut } = splitSignals(all, flags);
       const report = progress(io, flags.verbose);
@@ -179,6 +182,12 @@ function trainCommand(io: CliIO, setExit: (code: number) => void): Command {
         seconds: result.seconds,
         saved: flags.save ?? null,
       };
+      const finalLoss = result.losses[result.losses.length - 1];
+      if (!Number.isFinite(summary.heldOut.trained) || (finalLoss !== undefined && !Number.isFinite(finalLoss))) {
+        throw new UsageError(
+          "training diverged (the loss is no longer finite): lower --learning-rate or rescale the --data signals",
+        );
+      }
       if (flags.save) writeModel(flags.save, result.model);
       if (flags.json) io.stdout(JSON.stringify(summary, null, 2) + "\n");
       else io.stdout(formatTrain(summary, io));
@@ -312,8 +321,18 @@ function checkWritable(path: string): void {
   if (!isDir(dir)) {
     throw new UsageError(`--save file "${path}" cannot be written: no folder "${dir}"`);
   }
+  if (path.trim() === "") throw new UsageError("--save must name a file, got an empty path");
   if (isDir(path)) {
     throw new UsageError(`--save file "${path}" cannot be written: it is a folder`);
+  }
+  let special = false;
+  try {
+    special = !statSync(path).isFile();
+  } catch {
+    // a new file: fine
+  }
+  if (special) {
+    throw new UsageError(`--save file "${path}" cannot be written: it is not a regular file`);
   }
 }
 

@@ -104,17 +104,35 @@ function trainingOptions(cmd: Command): Command {
     .option("--algorithm <name>", "fedavg or fedprox", choiceOption(ALGORITHMS), "fedavg")
     .option("--rounds <n>", "communication rounds", intOption(1, 100_000), 20)
     .option("--local-epochs <n>", "full-batch gradient steps per client and round", intOption(1, 10_000), 5)
-    .option("--lr <x>", "local gradient step size", positiveOption, 1)
+    .option("--lr <x>", "local gradient step size (at most 100)", boundedPositive(100), 1)
     .option("--mu <x>", "FedProx proximal strength (default 0.1)", nonNegative)
     .option("--fraction <x>", "share of clients sampled per round", fraction, 1)
     .option("--secure", "secure aggregation (pairwise masks)", false)
-    .option("--dp-noise <z>", "differential privacy: Gaussian noise multiplier (0 = off)", nonNegative, 0)
+    .option("--dp-noise <z>", "differential privacy: Gaussian noise multiplier, 0 (off) to 100", boundedNonNegative(100), 0)
     .option("--clip <s>", "clip each update to this L2 norm (default 1 with --dp-noise)", positiveOption)
     .option("--model <name>", "logistic or forest", choiceOption(MODELS), "logistic")
     .option("--trees <n>", "trees per client forest", intOption(1, 10_000), 50)
     .option("--seed <n>", "seed of the data, client sampling, noise and forests", intOption(0, 2 ** 31 - 1), 42)
     .option("--json", "print results as JSON", false)
     .option("-v, --verbose", "progress on stderr", false);
+}
+
+/** A number in (0, max]. */
+function boundedPositive(max: number) {
+  return (value: string): number => {
+    const n = positiveOption(value);
+    if (n > max) throw new InvalidArgumentError(`must be at most ${max}, got "${value}"`);
+    return n;
+  };
+}
+
+/** A number in [0, max]. */
+function boundedNonNegative(max: number) {
+  return (value: string): number => {
+    const n = nonNegative(value);
+    if (n > max) throw new InvalidArgumentError(`must be at most ${max}, got "${value}"`);
+    return n;
+  };
 }
 
 /** Options that would be silently ignored are errors instead. */

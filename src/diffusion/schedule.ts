@@ -63,6 +63,13 @@ function linspace(a: number, b: number, n: number): Float64Array {
  * s = 0.008.
  * @throws RangeError for an unknown kind, T < 1, or betas outside (0, 1)
  */
+/**
+ * Most diffusion steps a schedule may have. Samplers and the time
+ * embedding hold T-sized tables (T x 32 for the embedding); DDPM itself
+ * used 1000 steps.
+ */
+export const MAX_TIMESTEPS = 10_000;
+
 export function scheduleBetas(
   kind: ScheduleKind,
   nTimesteps: number,
@@ -70,6 +77,9 @@ export function scheduleBetas(
 ): Float64Array {
   checkKind(kind);
   checkInteger("nTimesteps", nTimesteps, 1);
+  if (nTimesteps > MAX_TIMESTEPS) {
+    throw new RangeError(`nTimesteps must be at most ${MAX_TIMESTEPS}, got ${nTimesteps}`);
+  }
   const { betaStart = BETA_START, betaEnd = BETA_END } = options;
   checkNumber("betaStart", betaStart);
   checkNumber("betaEnd", betaEnd);

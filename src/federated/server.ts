@@ -93,7 +93,9 @@ export class FederatedServer {
     const wss = new WebSocketServer({ host: "127.0.0.1", port, maxPayload: MAX_PAYLOAD });
     await new Promise<void>((resolve, reject) => {
       wss.once("listening", resolve);
-      wss.once("error", reject);
+      wss.once("error", (err) =>
+        reject(new FederationError(`cannot listen on 127.0.0.1:${port}: ${err.message}`)),
+      );
     });
     return new FederatedServer(wss, options);
   }

@@ -283,7 +283,7 @@ export class RandomForestClassifier {
       nJobs = 1,
     } = options;
     this.options = {
-      nEstimators: checkInteger("nEstimators", nEstimators, 1),
+      nEstimators: checkMaxTrees(checkInteger("nEstimators", nEstimators, 1)),
       criterion: checkCriterion(criterion),
       maxDepth: checkMaxDepth(maxDepth),
       minSamplesSplit: checkMinSamplesSplit(minSamplesSplit),
@@ -603,4 +603,14 @@ export class RandomForestClassifier {
     };
     return model;
   }
+}
+
+/** More trees than this is a mistake, not a model: 100,000 trees of even 100 nodes hold 10^7 nodes. */
+const MAX_TREES = 100_000;
+
+function checkMaxTrees(n: number): number {
+  if (n > MAX_TREES) {
+    throw new RangeError(`nEstimators must be at most ${MAX_TREES}, got ${n}`);
+  }
+  return n;
 }
