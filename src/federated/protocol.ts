@@ -117,6 +117,11 @@ export class ProtocolError extends TypeError {
 
 const CLIENT_TYPES = ["hello", "update", "metrics", "forest", "error"];
 
+/** Bounds on what a client may claim in its hello. */
+const MAX_FEATURES = 100_000;
+const MAX_SAMPLES = 2 ** 31 - 1;
+const MAX_CLASSES = 1000;
+
 /**
  * Parses and checks the frame of a client's message (its type and the
  * fields the coordinator relies on; parameter arrays are checked where
@@ -152,11 +157,32 @@ export function parseClientMessage(text: string): ClientMessage {
   if (m.type === "hello") {
     count("nSamples");
     count("nFeatures");
-    if (!Array.isArray(m.classes)) throw new ProtocolError("hello.classes must be an array");
+    const nFeatures = m.nFeatures as number;
+    if (nFeatures < 1 || nFeatures > MAX_FEATURES || (m.nSamples as number) > MAX_SAMPLES) {
+      throw new ProtocolError(
+        `hello must have 1 to ${MAX_FEATURES} features and at most ${MAX_SAMPLES} samples`,
+      );
+    }
+    const classes = m.classes;
+    const kinds = Array.isArray(classes) ? new Set(classes.map((c) => typeof c)) : null;
+    if (
+      !Array.isArray(classes) || classes.length === 0 || classes.length > MAX_CLASSES ||
+      kinds!.size !== 1 || !(kinds!.has("string") || kinds!.has("number")) ||
+      classes.some((c) => typeof c === "number" && !Number.isFinite(c))
+    ) {
+      throw new ProtocolError(
+        `hello.classes must be 1 to ${MAX_CLASSES} labels, all numbers or all strings`,
+      );
+    }
     if (typeof m.publicKey !== "string") throw new ProtocolError("hello.publicKey must be a string");
     const stats = m.stats as { sum?: unknown; sumSq?: unknown } | undefined;
-    if (!stats || !Array.isArray(stats.sum) || !Array.isArray(stats.sumSq)) {
-      throw new ProtocolError("hello.stats must hold sum and sumSq arrays");
+    const finiteArray = (a: unknown) =>
+      Array.isArray(a) && a.length === nFeatures &&
+      a.every((v) => typeof v === "number" && Number.isFinite(v));
+    if (!stats || !finiteArray(stats.sum) || !finiteArray(stats.sumSq)) {
+      throw new ProtocolError(
+        `hello.stats must hold sum and sumSq arrays of ${nFeatures} finite numbers`,
+      );
     }
     return m as unknown as ClientMessage;
   }

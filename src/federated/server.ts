@@ -67,6 +67,7 @@ export class FederatedServer {
       .then(() => {
         clearTimeout(joinTimer);
         this.started = true;
+        this.dropMisfits();
         this.note(`starting with ${this.peers.map((p) => p.name).join(", ")}`);
         return this.coordinator.run(() => this.peers);
       })
@@ -171,6 +172,27 @@ export class FederatedServer {
       }
     });
     socket.on("error", () => socket.terminate());
+  }
+
+  /**
+   * Keeps the clients that agree on the feature count and the kind of
+   * label (number or string) with the most others, and turns the rest
+   * away, so that one misconfigured or hostile client cannot stop the
+   * federation for everyone.
+   */
+  private dropMisfits(): void {
+    const key = (p: Peer) => `${p.hello.nFeatures}/${typeof p.hello.classes[0]}`;
+    const counts = new Map<string, number>();
+    for (const p of this.peers) counts.set(key(p), (counts.get(key(p)) ?? 0) + 1);
+    let best = "";
+    for (const [k, n] of counts) if (n > (counts.get(best) ?? 0)) best = k;
+    for (const p of [...this.peers]) {
+      if (key(p) === best) continue;
+      this.note(`turned ${p.name} away: ${p.hello.nFeatures} features, others have ${best.split("/")[0]}`);
+      send(p.socket, { type: "error", message: "your data does not match the other clients' (features or label kind)" });
+      p.socket.close();
+      this.peers.splice(this.peers.indexOf(p), 1);
+    }
   }
 
   private join(socket: WebSocket, hello: ClientHello): Peer | null {

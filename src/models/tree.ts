@@ -330,6 +330,14 @@ export function treeFromJSON(
           `${Array.isArray(a) ? `length ${a.length}` : typeof a}`,
       );
     }
+    // every entry a finite number: "NaN" strings or nulls would otherwise
+    // become NaN thresholds or class frequencies and predict silently
+    const bad = (a as unknown[]).findIndex((v) => typeof v !== "number" || !Number.isFinite(v));
+    if (bad >= 0) {
+      throw new TypeError(
+        `${name}.${key}[${bad}] must be a finite number, got ${JSON.stringify(a[bad])}`,
+      );
+    }
     return make(a);
   };
   const t: FlatTree = {

@@ -113,6 +113,28 @@ describe("federated serve and join over loopback", () => {
     }
   });
 
+  it("turns away a client whose data does not match the others and carries on", async () => {
+    const server = await FederatedServer.start({ clients: 3, rounds: 3, minClients: 1, joinTimeoutMs: 10_000 });
+    try {
+      // the first to arrive claims 2 features where the others have 10
+      const odd = new WebSocket(server.url);
+      await new Promise<void>((resolve) => odd.on("open", () => resolve()));
+      const hello = new LocalClient(courseClientData(1, 42)).hello();
+      odd.send(JSON.stringify({ ...hello, nFeatures: 2, stats: { sum: [0, 0], sumSq: [1, 1] } }));
+      // and a hello with a nonsense class list is refused outright
+      odd.send(JSON.stringify({ ...hello, classes: [{}] }));
+      const a = joinFederation({ server: server.url, data: courseClientData(0, 42), timeoutMs: 15_000 });
+      const b = joinFederation({ server: server.url, data: courseClientData(2, 42), timeoutMs: 15_000 });
+      const run = await server.done;
+      await Promise.all([a, b]);
+      expect(server.log.some((l) => /turned client-0 away: 2 features, others have 10/.test(l))).toBe(true);
+      expect(run.rounds.at(-1)!.clients).toEqual(["client-1", "client-2"]);
+      odd.terminate();
+    } finally {
+      await server.close();
+    }
+  });
+
   it("join requires an explicit ws:// server", async () => {
     await expect(
       joinFederation({ server: "http://127.0.0.1:1", data: courseClientData(0, 42) }),
