@@ -39,9 +39,9 @@ Examples:
   $ wasmlearn bench --json > old.json && wasmlearn bench --compare old.json
 `;
 
-/** A comma-separated list of integers in [1, max]. */
-function sizeList(max: number) {
-  const parse = intOption(1, max);
+/** A comma-separated list of integers in [min, max]. */
+function sizeList(max: number, min = 1) {
+  const parse = intOption(min, max);
   return (value: string): number[] => value.split(",").map((v) => parse(v.trim()));
 }
 
@@ -57,8 +57,8 @@ export function benchCommand(io: CliIO, setExit: (code: number) => void): Comman
     )
     .option(
       "--rows <list>",
-      "rows of the logistic and forest problems, 20 features, up to 10^7 (default 1000,10000,100000)",
-      sizeList(10_000_000),
+      "rows of the logistic and forest problems, 20 features, 10 to 10^7 (default 1000,10000,100000)",
+      sizeList(10_000_000, 10),
     )
     .option("--trees <n>", "trees per forest fit", intOption(1, 10_000), 100)
     .option("--repeat <n>", "timed repeats per backend", intOption(1, 1000), 5)

@@ -3,7 +3,7 @@
  * reverse process and the course's fresh-noise loop), `diffusion train` (a
  * noise predictor on sines or your signals) and `diffusion sample`.
  */
-import { readFileSync, statSync, writeFileSync } from "node:fs";
+import { statSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 import { Command, InvalidArgumentError } from "commander";
 import { BACKENDS, type BackendName } from "../backend.js";
@@ -16,6 +16,7 @@ import { SAMPLERS, VARIANCES, type SamplerName, type VarianceKind } from "../dif
 import { SCHEDULE_KINDS, type ScheduleKind } from "../diffusion/schedule.js";
 import { makeSines, parseSignalsCsv } from "../diffusion/signals.js";
 import { denoisingLoss, trainNoisePredictor } from "../diffusion/train.js";
+import { readTextFile } from "../data/files.js";
 import { Rng } from "../kernels/rng.js";
 import { progress, UsageError, type CliIO } from "./io.js";
 import { choiceOption, intOption, positiveOption } from "./parse.js";
@@ -28,9 +29,6 @@ Examples:
   $ wasmlearn diffusion train --data signals.csv --epochs 100 --save model.json
   $ wasmlearn diffusion sample --model model.json --n 4 --sampler ddim --sampling-steps 25
 `;
-
-/** Most text a signals or model file may hold: 256 MiB. */
-const MAX_FILE_BYTES = 256 * 1024 * 1024;
 
 interface DemoFlags {
   schedule: ScheduleKind;
@@ -267,20 +265,14 @@ function sampleCommand(io: CliIO, setExit: (code: number) => void): Command {
 }
 
 /** Reads a file as text, with user errors for what the user can fix. */
+/** A text file (gzipped or not) named by option `what`; its errors are usage errors. */
 function readText(path: string, what: string): string {
-  let size: number;
   try {
-    const st = statSync(path);
-    if (!st.isFile()) throw new UsageError(`${what} must be a file, got "${path}"`);
-    size = st.size;
+    return readTextFile(path);
   } catch (err) {
-    if (err instanceof UsageError) throw err;
-    throw new UsageError(`${what} file "${path}" cannot be read: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+    if (err instanceof RangeError) throw new UsageError(`${what}: ${err.message}`);
+    throw err;
   }
-  if (size > MAX_FILE_BYTES) {
-    throw new UsageError(`${what} file "${path}" must be at most 256 MiB, got ${size} bytes`);
-  }
-  return readFileSync(path, "utf8");
 }
 
 function readSignals(path: string): Matrix {

@@ -43,6 +43,15 @@ export function readCsvFile(
 }
 
 /**
+ * Reads a text file, gunzipping it when it is gzip data, with the same
+ * checks as {@link readCsvFile}: a regular file, at most 256 MiB of text.
+ * @throws RangeError or DataError naming the path
+ */
+export function readTextFile(path: string | URL): string {
+  return readText(path, sourceName(path));
+}
+
+/**
  * How error messages name a file: the path as given, or a file: URL's
  * path.
  * @throws TypeError when `path` is neither a string nor a URL

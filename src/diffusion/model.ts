@@ -155,6 +155,9 @@ export class NoisePredictor {
   constructor(options: NoisePredictorOptions = {}) {
     const o = checkOptions("options", options, OPTION_NAMES) as NoisePredictorOptions;
     this.length = checkInteger("length", o.length ?? SIGNAL_LENGTH, 2);
+    if (this.length > 100_000) {
+      throw new RangeError(`length must be at most 100000, got ${this.length}`);
+    }
     this.hiddenSizes = checkHiddenSizes(o.hiddenSizes ?? [128, 128]);
     this.embedDim = checkInteger("embedDim", o.embedDim ?? 32, 2);
     if (this.embedDim % 2 !== 0) {
@@ -309,7 +312,13 @@ function checkHiddenSizes(sizes: unknown): number[] {
   if (!Array.isArray(sizes) || sizes.length === 0) {
     throw new TypeError(`hiddenSizes must be a non-empty array of widths, got ${describe(sizes)}`);
   }
-  sizes.forEach((w, l) => checkInteger(`hiddenSizes[${l}]`, w, 1));
+  if (sizes.length > 8) {
+    throw new RangeError(`hiddenSizes must list at most 8 layers, got ${sizes.length}`);
+  }
+  sizes.forEach((w, l) => {
+    checkInteger(`hiddenSizes[${l}]`, w, 1);
+    if (w > 4096) throw new RangeError(`hiddenSizes[${l}] must be at most 4096, got ${w}`);
+  });
   return [...sizes];
 }
 

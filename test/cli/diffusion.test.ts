@@ -78,7 +78,7 @@ describe("wasmlearn diffusion train and sample", () => {
   });
 
   it("rejects a missing model file, malformed JSON and a foreign JSON object", async () => {
-    await expectUserError(["diffusion", "sample", "--model", join(dir, "none.json")], /^error: --model file ".*none.json" cannot be read: ENOENT/);
+    await expectUserError(["diffusion", "sample", "--model", join(dir, "none.json")], /^error: --model: path must name an existing file, got ".*none.json"/);
     const bad = join(dir, "bad.json");
     writeFileSync(bad, "{ not json");
     await expectUserError(["diffusion", "sample", "--model", bad], /^error: --model file ".*bad.json" is not valid JSON/);
