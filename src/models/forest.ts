@@ -37,7 +37,7 @@ import {
   checkMaxFeatures,
   checkMinSamplesLeaf,
   checkMinSamplesSplit,
-  checkPredictX,
+  predictPacked,
   checkRandomState,
   checkTrainingData,
   normalise,
@@ -490,11 +490,7 @@ export class RandomForestClassifier {
    * tree's bootstrap sample missed has frequency 0 in that tree.
    */
   predictProba(X: MatrixLike): Matrix {
-    const m = this.model();
-    const Xm = checkPredictX(X, m.nFeatures);
-    const K = m.classes.length;
-    const p = getBackend(this.options.backend).forestProba(Xm, m.packed, K);
-    return matrix(Xm.rows, K, p);
+    return predictPacked(this.options.backend, X, this.model());
   }
 
   /** The most probable class of each row (ties to the first class). */

@@ -240,6 +240,21 @@ export function checkPredictX(X: MatrixLike, nFeatures: number): Matrix {
   return Xm;
 }
 
+/**
+ * Class probabilities from packed trees: the mean over the trees of the
+ * leaf class frequencies, nSamples x nClasses in the order of `classes`.
+ * What DecisionTreeClassifier and RandomForestClassifier predict with.
+ */
+export function predictPacked(
+  backend: BackendName,
+  X: MatrixLike,
+  fitted: { nFeatures: number; classes: readonly Label[]; packed: FlatForest },
+): Matrix {
+  const Xm = checkPredictX(X, fitted.nFeatures);
+  const K = fitted.classes.length;
+  return matrix(Xm.rows, K, getBackend(backend).forestProba(Xm, fitted.packed, K));
+}
+
 // ----------------------------------------------------- trees as flat data
 
 /** Concatenates trees for `Backend.forestProba`. */
@@ -439,11 +454,7 @@ export class DecisionTreeClassifier {
 
   /** Leaf class frequencies, nSamples x nClasses in the order of `classes`. */
   predictProba(X: MatrixLike): Matrix {
-    const m = this.model();
-    const Xm = checkPredictX(X, m.nFeatures);
-    const K = m.classes.length;
-    const p = getBackend(this.options.backend).forestProba(Xm, m.packed, K);
-    return matrix(Xm.rows, K, p);
+    return predictPacked(this.options.backend, X, this.model());
   }
 
   /** The most frequent class of each row's leaf (ties to the first class). */
