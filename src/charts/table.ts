@@ -66,17 +66,25 @@ export function pad(
 }
 
 /**
- * Join `entries` (e.g. legend keys, which may be coloured) with two spaces,
- * leaving out those from the first that would pass `width` columns.
+ * Joins entries with two spaces into as many lines as needed, each at most
+ * `width` columns (measured without ANSI codes), so that no entry is
+ * dropped; an entry wider than `width` stands on a line of its own (the
+ * caller truncates entries to the width first).
  */
 export function joinFitting(entries: readonly string[], width: number): string {
+  const lines: string[] = [];
   let line = "";
   for (const entry of entries) {
     const next = line === "" ? entry : `${line}  ${entry}`;
-    if (visibleWidth(next) > width) break;
-    line = next;
+    if (line !== "" && visibleWidth(next) > width) {
+      lines.push(line);
+      line = entry;
+    } else {
+      line = next;
+    }
   }
-  return line;
+  if (line !== "") lines.push(line);
+  return lines.join("\n");
 }
 
 /**
