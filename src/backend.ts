@@ -185,6 +185,23 @@ export function checkLogisticData(X: Matrix, y: Float64Array, nRows: number): vo
   }
 }
 
+/**
+ * Checks a matrix and row count before a decision kernel reads them
+ * without bounds checks.
+ * @throws RangeError for a data length other than rows * cols or a bad nRows
+ */
+export function checkDecisionData(X: Matrix, nRows: number): void {
+  if (!Number.isInteger(nRows) || nRows < 1) {
+    throw new RangeError(`nRows must be an integer >= 1, got ${nRows}`);
+  }
+  if (!Number.isInteger(X.rows) || !Number.isInteger(X.cols) || X.rows < 0 || X.cols < 0 ||
+      X.data.length !== X.rows * X.cols) {
+    throw new RangeError(
+      `X.data must have rows * cols = ${X.rows} * ${X.cols} values, got ${X.data.length}`,
+    );
+  }
+}
+
 /** @throws RangeError unless `w` holds exactly `nParams` parameters */
 export function checkParams(w: Float64Array, nParams: number, name = "w"): void {
   if (!(w instanceof Float64Array) || w.length !== nParams) {

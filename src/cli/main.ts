@@ -5,6 +5,7 @@
  */
 import { Command, CommanderError } from "commander";
 import { DataError, FederationError } from "../errors.js";
+import { WasmMemoryError } from "../wasm/memory.js";
 import { fusionCommand } from "./fusion.js";
 import { benchCommand } from "./bench.js";
 import { diffusionCommand } from "./diffusion.js";
@@ -15,20 +16,22 @@ import { processIO, UsageError, type CliIO } from "./io.js";
 const VERSION = "0.1.0";
 
 /**
- * Messages V8 itself gives TypeErrors and RangeErrors: those come from a
- * bug in wasmlearn, not from the user's input, whose checks throw the same
- * classes with "<name> must be ..." messages.
+ * Whether an error is the user's (exit 1, one line) or a bug (exit 2 with
+ * a stack). wasmlearn's own checks throw DataError, UsageError,
+ * FederationError and WasmMemoryError, or a TypeError/RangeError whose
+ * message follows the "<name> must be <constraint>, got <value>"
+ * convention; V8's and Node's own TypeErrors and RangeErrors ("Cannot read
+ * properties of undefined", "Invalid array length", errors with an ERR_
+ * code) do not, and are bugs.
  */
-const ENGINE_MESSAGE: RegExp =
-  /^Cannot (read|set|destructure|convert)|is not (a function|iterable|a constructor|defined)|^Invalid (typed )?array length|^Maximum call stack/;
-
 export function isUserError(err: unknown): boolean {
   if (err instanceof UsageError || err instanceof DataError) return true;
-  if (err instanceof FederationError) return true;
+  if (err instanceof FederationError || err instanceof WasmMemoryError) return true;
   if (err instanceof RangeError || err instanceof TypeError) {
-    return !ENGINE_MESSAGE.test(err.message);
+    if ((err as NodeJS.ErrnoException).code) return false;
+    return /\bmust\b|\bgot\b/.test(err.message) && !/^to(Fixed|Precision)\(\)/.test(err.message);
   }
-  return err instanceof Error && (err as NodeJS.ErrnoException).code === "ENOENT";
+  return false;
 }
 
 /** Runs the program on `argv` (without node and script); resolves to the exit code. */

@@ -89,7 +89,7 @@ function readText(path: string | URL, source: string): string {
       });
     }
     // ELOOP, ENOTDIR, EACCES, EIO, ENAMETOOLONG, ...: the system says why
-    throw new RangeError(`cannot read ${name}: ${(err as Error).message}`, {
+    throw new DataError(`cannot read ${name}: ${(err as Error).message}`, {
       cause: err,
     });
   }

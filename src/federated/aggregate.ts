@@ -4,6 +4,7 @@
  * matched by parameter name and shape. Used unchanged by the worker
  * simulation and by the WebSocket coordinator.
  */
+import { DataError } from "../errors.js";
 import { sameShape, shapeSize, type NamedParams } from "./params.js";
 
 /** What one client sends for aggregation. */
@@ -94,7 +95,7 @@ export function checkSameParams(
   for (const [name, t] of Object.entries(reference)) {
     const mine = u.params[name];
     if (!mine) {
-      throw new RangeError(`${who} is missing parameter ${JSON.stringify(name)}`);
+      throw new DataError(`${who} is missing parameter ${JSON.stringify(name)}`);
     }
     if (!sameShape(mine.shape, t.shape) || mine.values.length !== shapeSize(t.shape)) {
       throw new RangeError(

@@ -14,6 +14,7 @@
  * by round; and for forests, which have no weights to average, the
  * global model is the size-weighted union of the clients' forests.
  */
+import { FederationError } from "../errors.js";
 import type { Label } from "../data/dataset.js";
 import { encodeLabels } from "../data/labels.js";
 import { Rng } from "../kernels/rng.js";
@@ -338,7 +339,7 @@ export class Coordinator {
       else dropped.push(link.name);
     }
     if (members.length < o.minClients) {
-      throw new RangeError(`${members.length} client(s) sent a forest, fewer than minClients ${o.minClients}`);
+      throw new FederationError(`${members.length} client(s) sent a forest, fewer than minClients ${o.minClients}`);
     }
     const forest = new FederatedForest(members);
     const metrics = await this.evaluate(1, links, { forest: forest.toJSON(), config });

@@ -6,7 +6,8 @@ import type {
   TreeBuilder,
   TreeGrowOptions,
 } from "../backend.js";
-import { checkLogisticData, checkParams } from "../backend.js";
+import { checkDecisionData,
+  checkLogisticData, checkParams } from "../backend.js";
 import { checkNetwork, checkQSample } from "../diffusion/session.js";
 import type { Matrix } from "../data/matrix.js";
 import * as diffusion from "./diffusion.js";
@@ -110,7 +111,8 @@ export const tsBackend: Backend = {
   },
   logisticProblem,
   logisticDecision(X, nRows, w) {
-    checkParams(w, nRows * (X.cols + 1));
+    checkDecisionData(X, nRows);
+  checkParams(w, nRows * (X.cols + 1));
     const out = new Float64Array(X.rows * nRows);
     logistic.logisticDecision(X.data, X.rows, X.cols, nRows, w, out);
     return out;

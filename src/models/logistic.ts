@@ -203,6 +203,13 @@ export class LogisticRegression {
     const m = this.model();
     const Xm = this.checkX(X);
     const z = getBackend(this.options.backend).logisticDecision(Xm, m.nRows, m.w);
+    const bad = z.findIndex(Number.isNaN);
+    if (bad >= 0) {
+      // finite inputs can still overflow: x * w = +Inf and -Inf in one sum
+      throw new DataError(
+        `X row ${Math.floor(bad / m.nRows)} overflows the decision function (values too large)`,
+      );
+    }
     return matrix(Xm.rows, m.nRows, z);
   }
 
@@ -221,6 +228,13 @@ export class LogisticRegression {
       }
       let zMax = -Infinity;
       for (let c = 0; c < K; c++) zMax = Math.max(zMax, z.data[i * K + c]);
+      if (zMax === Infinity) {
+        // overflowed decision values: the classes at +Infinity share it all
+        let n = 0;
+        for (let c = 0; c < K; c++) n += z.data[i * K + c] === Infinity ? 1 : 0;
+        for (let c = 0; c < K; c++) out[i * K + c] = z.data[i * K + c] === Infinity ? 1 / n : 0;
+        continue;
+      }
       let sum = 0;
       for (let c = 0; c < K; c++) {
         const e = Math.exp(z.data[i * K + c] - zMax);

@@ -78,13 +78,22 @@ export function minimizeLbfgs(
     memory = 10,
     maxLineSearch = 20,
   } = options;
+  for (const [name, v] of [["memory", memory], ["maxLineSearch", maxLineSearch], ["maxIter", maxIter]] as const) {
+    if (!Number.isInteger(v) || v < 1) throw new RangeError(`${name} must be an integer >= 1, got ${v}`);
+  }
+  for (const [name, v] of [["gtol", gtol], ["ftol", ftol]] as const) {
+    if (!(v >= 0)) throw new RangeError(`${name} must be a number >= 0, got ${v}`);
+  }
   const n = x0.length;
   const x = Float64Array.from(x0);
   const g = new Float64Array(n);
   let f = fg(x, g);
   let nFev = 1;
-  if (!Number.isFinite(f)) {
-    return { x, f, nIter: 0, nFev, converged: false, message: "objective is not finite at the start" };
+  if (!Number.isFinite(f) || !g.every(Number.isFinite)) {
+    return {
+      x, f, nIter: 0, nFev, converged: false,
+      message: "objective or gradient is not finite at the start",
+    };
   }
   if (maxAbs(g) <= gtol) {
     return { x, f, nIter: 0, nFev, converged: true, message: "gradient below gtol" };

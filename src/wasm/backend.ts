@@ -4,6 +4,7 @@
  * by the caller (the models validate their inputs), so the kernels do not.
  */
 import {
+  checkDecisionData,
   checkLogisticData,
   checkParams,
   type Backend,
@@ -119,6 +120,7 @@ function logisticDecision(
   nRows: number,
   w: Float64Array,
 ): Float64Array {
+  checkDecisionData(X, nRows);
   checkParams(w, nRows * (X.cols + 1));
   return withArena("logisticDecision", (arena) => {
     const xPtr = arena.copyIn(X.data, "matrix X");

@@ -46,13 +46,9 @@ export class WasmArena {
           `block is limited to 1 GiB: use smaller inputs`,
       );
     }
-    const used = this.exports.memory.buffer.byteLength;
-    if (used + byteLength > MAX_MEMORY_BYTES) {
-      throw new WasmMemoryError(
-        `${what} needs ${formatBytes(byteLength)} more wasm memory, but ` +
-          `${formatBytes(used)} of the 4 GiB limit is already in use`,
-      );
-    }
+    // Whether the rest fits is known only by trying: memory never shrinks,
+    // so its current size says nothing about what is free. A failed grow
+    // traps inside the allocator; that is caught below.
     let ptr: number;
     try {
       ptr = this.exports.alloc(Math.max(byteLength, 8)) >>> 0;

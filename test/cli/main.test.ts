@@ -18,6 +18,10 @@ describe("wasmlearn main", () => {
     }
     expect(isUserError(engine)).toBe(false);
     expect(isUserError(new RangeError("Invalid array length"))).toBe(false);
+    expect(isUserError(new RangeError("toFixed() digits argument must be between 0 and 100"))).toBe(false);
+    expect(isUserError(new TypeError("Reduce of empty array with no initial value"))).toBe(false);
+    const nodeError = Object.assign(new TypeError('The "path" argument must be of type string'), { code: "ERR_INVALID_ARG_TYPE" });
+    expect(isUserError(nodeError)).toBe(false);
     expect(isUserError(new Error("something else"))).toBe(false);
   });
 

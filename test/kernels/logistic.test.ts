@@ -147,6 +147,13 @@ describe("logistic kernel wrappers", () => {
       expect(() => p.lossGrad(new Float64Array(1), new Float64Array(2))).toThrow(/w must be a Float64Array of 2 parameters, got length 1/);
       p.dispose();
       expect(() => b.logisticDecision(X, 1, new Float64Array(0))).toThrow(/w must be a Float64Array of 2 parameters/);
+      // a matrix whose shape claims more data than it holds: the Wasm
+      // kernel would otherwise read whatever the heap held before
+      const lying = { rows: 4, cols: 2, data: Float64Array.from([1, 1]) };
+      expect(() => b.logisticDecision(lying, 1, Float64Array.from([1, 1, 0]))).toThrow(
+        /X.data must have rows \* cols = 4 \* 2 values, got 2/,
+      );
+      expect(() => b.logisticDecision(X, 0, new Float64Array(0))).toThrow(/nRows must be an integer >= 1, got 0/);
     }
   });
 });

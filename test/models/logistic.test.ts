@@ -184,6 +184,24 @@ describe("LogisticRegression", () => {
     });
   });
 
+  it("gives finite probabilities when decision values overflow, and names rows that cannot be scored", () => {
+    const m = LogisticRegression.fromJSON({
+      type: "LogisticRegression",
+      options: { C: 1, maxIter: 100, tol: 1e-4, ftol: 2.220446049250313e-9, fitIntercept: true, backend: "wasm" },
+      classes: ["a", "b", "c"],
+      nFeatures: 2,
+      coef: [[2, 2], [0, 0], [-2, -2]],
+      intercept: [0, 0, 0],
+      nIter: 1,
+      converged: true,
+    });
+    // 2e308 overflows to +Infinity for class a and -Infinity for class c
+    expect(Array.from(m.predictProba([[1e308, 1e308]]).data)).toEqual([1, 0, 0]);
+    expect(m.predict([[1e308, 1e308]])).toEqual(["a"]);
+    // +Infinity + -Infinity within one dot product is NaN: no answer exists
+    expect(() => m.predict([[0, 0], [1e308, -1e308]])).toThrow(/X row 1 overflows the decision function/);
+  });
+
   it("100,000 fit and predict calls keep wasm memory bounded", () => {
     const { X, y } = blobs(11, 12, 2, [0, 1]);
     const m = new LogisticRegression({ maxIter: 3 });

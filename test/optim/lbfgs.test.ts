@@ -73,6 +73,15 @@ describe("minimizeLbfgs", () => {
     expect(r.message).toMatch(/not finite/);
   });
 
+  it("rejects bad options and reports a non-finite starting gradient", () => {
+    expect(() => minimizeLbfgs(rosenbrock, new Float64Array(2), { memory: 0 })).toThrow(/memory must be an integer >= 1, got 0/);
+    expect(() => minimizeLbfgs(rosenbrock, new Float64Array(2), { maxLineSearch: 1.5 })).toThrow(/maxLineSearch must be an integer >= 1/);
+    expect(() => minimizeLbfgs(rosenbrock, new Float64Array(2), { gtol: NaN })).toThrow(/gtol must be a number >= 0, got NaN/);
+    const r = minimizeLbfgs((_x, g) => (g.fill(NaN), 1), new Float64Array(2));
+    expect(r.converged).toBe(false);
+    expect(r.message).toMatch(/gradient is not finite/);
+  });
+
   it("does not modify x0", () => {
     const x0 = new Float64Array(4).fill(-1);
     minimizeLbfgs(rosenbrock, x0, { maxIter: 5 });
