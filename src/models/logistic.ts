@@ -342,6 +342,11 @@ export class LogisticRegression {
         `json.classes must hold at least 2 distinct labels, got ${JSON.stringify(json.classes)}`,
       );
     }
+    if (classes.some((c, k) => c !== json.classes[k])) {
+      throw new RangeError(
+        `json.classes must be sorted as fit sorts them, got ${JSON.stringify(json.classes)}`,
+      );
+    }
     const d = checkInteger("json.nFeatures", json.nFeatures, 1);
     const nRows = classes.length === 2 ? 1 : classes.length;
     const coef = finiteRows("json.coef", json.coef, nRows, d);

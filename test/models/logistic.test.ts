@@ -151,6 +151,7 @@ describe("LogisticRegression", () => {
       const broken: [Partial<typeof good>, RegExp][] = [
         [{ classes: ["no"] as never }, /json.classes must hold at least 2 distinct labels/],
         [{ classes: [0, 0] }, /json.classes must hold at least 2 distinct labels/],
+        [{ classes: [1, 0] }, /json.classes must be sorted as fit sorts them, got \[1,0\]/],
         [{ coef: [[NaN, 1]] }, /json.coef\[0\]\[0\] must be a finite number, got NaN/],
         [{ coef: [["a", "b"]] as never }, /json.coef\[0\]\[0\] must be a finite number, got "a"/],
         [{ intercept: "5" as never }, /json.intercept/],
