@@ -13,7 +13,11 @@ import {
 
 // Breast-cancer diagnosis: standardise on the training rows, fit, score.
 const { X, y } = loadWdbc();
-const { train, test } = trainTestSplit(X.rows, { testSize: 0.25, seed: 0, stratify: y });
+const { train, test } = trainTestSplit(X.rows, {
+  testSize: 0.25,
+  seed: 0,
+  stratify: y,
+});
 const scaler = new StandardScaler().fit(takeRows(X, train));
 const model = new LogisticRegression().fit(
   scaler.transform(takeRows(X, train)),
@@ -28,7 +32,9 @@ console.log(
 );
 
 // Fusion of three views of the handwritten digits.
-const result = runFusion(loadMfeat(["factors", "karhunen", "zernike"]), { seed: 0 });
+const result = runFusion(loadMfeat(["factors", "karhunen", "zernike"]), {
+  seed: 0,
+});
 for (const row of result.results) {
   console.log(`${row.method.padEnd(18)} ${row.accuracy.toFixed(4)}`);
 }

@@ -12,10 +12,15 @@ const data = makeMultimodal({ nSamples, seed: 7 });
 
 mkdirSync(outDir, { recursive: true });
 for (const { name, X } of data.modalities) {
-  const header = [...Array.from({ length: X.cols }, (_, j) => `${name}${j + 1}`), "label"];
+  const header = [
+    ...Array.from({ length: X.cols }, (_, j) => `${name}${j + 1}`),
+    "label",
+  ];
   const lines = [header.join(",")];
   for (let i = 0; i < X.rows; i++) {
-    const row = Array.from(X.data.subarray(i * X.cols, (i + 1) * X.cols), (v) => v.toFixed(5));
+    const row = Array.from(X.data.subarray(i * X.cols, (i + 1) * X.cols), (v) =>
+      v.toFixed(5),
+    );
     lines.push([...row, data.y[i]].join(","));
   }
   const path = join(outDir, `${name}.csv`);

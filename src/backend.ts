@@ -84,7 +84,11 @@ export interface GrownTree {
  */
 export interface TreeBuilder {
   /** Grows one tree; the same options and seed give the same tree. */
-  grow(options: TreeGrowOptions, seed: number, withSampleCounts?: boolean): GrownTree;
+  grow(
+    options: TreeGrowOptions,
+    seed: number,
+    withSampleCounts?: boolean,
+  ): GrownTree;
   dispose(): void;
 }
 
@@ -105,7 +109,13 @@ export interface FlatForest {
 export interface Backend {
   readonly name: BackendName;
   /** C = A B for row-major A (m x k) and B (k x n); returns C (m x n). */
-  matmul(a: Float64Array, b: Float64Array, m: number, k: number, n: number): Float64Array;
+  matmul(
+    a: Float64Array,
+    b: Float64Array,
+    m: number,
+    k: number,
+    n: number,
+  ): Float64Array;
   /** y = A x for row-major A (m x n); returns y (length m). */
   matvec(a: Float64Array, x: Float64Array, m: number, n: number): Float64Array;
   /**
@@ -113,7 +123,12 @@ export interface Backend {
    * (class index per sample, as f64). `nRows` is 1 for the binary
    * (sigmoid) model and nClasses for the multinomial (softmax) one.
    */
-  logisticProblem(X: Matrix, y: Float64Array, nRows: number, alpha: number): LogisticProblem;
+  logisticProblem(
+    X: Matrix,
+    y: Float64Array,
+    nRows: number,
+    alpha: number,
+  ): LogisticProblem;
   /** Decision values X W^T + b (nSamples x nRows, row-major). */
   logisticDecision(X: Matrix, nRows: number, w: Float64Array): Float64Array;
   /**
@@ -157,7 +172,9 @@ export interface Backend {
 export function getBackend(name: BackendName = "wasm"): Backend {
   if (name === "wasm") return wasmBackend;
   if (name === "ts") return tsBackend;
-  throw new RangeError(`backend must be one of wasm, ts, got ${JSON.stringify(name)}`);
+  throw new RangeError(
+    `backend must be one of wasm, ts, got ${JSON.stringify(name)}`,
+  );
 }
 
 /**
@@ -165,15 +182,23 @@ export function getBackend(name: BackendName = "wasm"): Backend {
  * index per sample, each an integer in [0, nClasses), and nRows >= 1.
  * @throws RangeError naming the first offending value
  */
-export function checkLogisticData(X: Matrix, y: Float64Array, nRows: number): void {
+export function checkLogisticData(
+  X: Matrix,
+  y: Float64Array,
+  nRows: number,
+): void {
   if (!Number.isInteger(nRows) || nRows < 1) {
     throw new RangeError(`nRows must be an integer >= 1, got ${nRows}`);
   }
   if (X.data.length !== X.rows * X.cols) {
-    throw new RangeError(`X.data must have rows * cols = ${X.rows * X.cols} values, got ${X.data.length}`);
+    throw new RangeError(
+      `X.data must have rows * cols = ${X.rows * X.cols} values, got ${X.data.length}`,
+    );
   }
   if (y.length !== X.rows) {
-    throw new RangeError(`y must have ${X.rows} class indices, one per row of X, got ${y.length}`);
+    throw new RangeError(
+      `y must have ${X.rows} class indices, one per row of X, got ${y.length}`,
+    );
   }
   const nClasses = nRows === 1 ? 2 : nRows;
   for (let i = 0; i < y.length; i++) {
@@ -194,8 +219,13 @@ export function checkDecisionData(X: Matrix, nRows: number): void {
   if (!Number.isInteger(nRows) || nRows < 1) {
     throw new RangeError(`nRows must be an integer >= 1, got ${nRows}`);
   }
-  if (!Number.isInteger(X.rows) || !Number.isInteger(X.cols) || X.rows < 0 || X.cols < 0 ||
-      X.data.length !== X.rows * X.cols) {
+  if (
+    !Number.isInteger(X.rows) ||
+    !Number.isInteger(X.cols) ||
+    X.rows < 0 ||
+    X.cols < 0 ||
+    X.data.length !== X.rows * X.cols
+  ) {
     throw new RangeError(
       `X.data must have rows * cols = ${X.rows} * ${X.cols} values, got ${X.data.length}`,
     );
@@ -203,7 +233,11 @@ export function checkDecisionData(X: Matrix, nRows: number): void {
 }
 
 /** @throws RangeError unless `w` holds exactly `nParams` parameters */
-export function checkParams(w: Float64Array, nParams: number, name = "w"): void {
+export function checkParams(
+  w: Float64Array,
+  nParams: number,
+  name = "w",
+): void {
   if (!(w instanceof Float64Array) || w.length !== nParams) {
     throw new RangeError(
       `${name} must be a Float64Array of ${nParams} parameters, got length ${w?.length}`,

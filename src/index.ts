@@ -65,7 +65,11 @@ export type {
 export { Rng } from "./kernels/rng.js";
 
 export { runFusion } from "./fusion/experiment.js";
-export type { FusionOptions, FusionResult, FusionRow } from "./fusion/experiment.js";
+export type {
+  FusionOptions,
+  FusionResult,
+  FusionRow,
+} from "./fusion/experiment.js";
 export { earlyFeatures, crossFeatures } from "./fusion/features.js";
 
 // Node only: these read files (the shipped data sets, your CSV files).
@@ -74,7 +78,10 @@ export { readCsvFile } from "./data/files.js";
 export { loadModalities } from "./data/modalities.js";
 
 // Federated learning (Node only: worker threads, node:crypto, ws).
-export { aggregateUpdates, EmptyAggregateError } from "./federated/aggregate.js";
+export {
+  aggregateUpdates,
+  EmptyAggregateError,
+} from "./federated/aggregate.js";
 export type { Aggregate, ClientUpdate } from "./federated/aggregate.js";
 export type { NamedParams, Tensor } from "./federated/params.js";
 export { Coordinator } from "./federated/coordinator.js";
@@ -88,7 +95,10 @@ export { FederatedForest } from "./federated/forest.js";
 export { courseClientData, partitionRows } from "./federated/data.js";
 export type { ClientDataSpec, Partition } from "./federated/data.js";
 export { simulate } from "./federated/simulate.js";
-export type { SimulationOptions, SimulationResult } from "./federated/simulate.js";
+export type {
+  SimulationOptions,
+  SimulationResult,
+} from "./federated/simulate.js";
 export { runFederated } from "./federated/experiment.js";
 export type {
   FederatedExperimentOptions,
@@ -99,18 +109,50 @@ export type { ServeOptions } from "./federated/server.js";
 export { joinFederation } from "./federated/client.js";
 export type { JoinOptions, JoinResult } from "./federated/client.js";
 
-export { barChart, groupedBarChart, lineChart, formatTable } from "./charts/index.js";
+export {
+  barChart,
+  groupedBarChart,
+  lineChart,
+  formatTable,
+} from "./charts/index.js";
 
-export { makeSchedule, scheduleFromBetas, inferenceTimesteps, SCHEDULE_KINDS } from "./diffusion/schedule.js";
-export type { Schedule, ScheduleKind, ScheduleOptions } from "./diffusion/schedule.js";
+export {
+  makeSchedule,
+  scheduleFromBetas,
+  inferenceTimesteps,
+  SCHEDULE_KINDS,
+} from "./diffusion/schedule.js";
+export type {
+  Schedule,
+  ScheduleKind,
+  ScheduleOptions,
+} from "./diffusion/schedule.js";
 export { reversePlan, SAMPLERS, VARIANCES } from "./diffusion/samplers.js";
-export type { ReversePlanOptions, ReverseStep, SamplerName, VarianceKind } from "./diffusion/samplers.js";
-export type { DiffusionSession, DiffusionSessionOptions, NoiseSource, ReverseOptions } from "./diffusion/session.js";
+export type {
+  ReversePlanOptions,
+  ReverseStep,
+  SamplerName,
+  VarianceKind,
+} from "./diffusion/samplers.js";
+export type {
+  DiffusionSession,
+  DiffusionSessionOptions,
+  NoiseSource,
+  ReverseOptions,
+} from "./diffusion/session.js";
 export { NoisePredictor, timeEmbedding } from "./diffusion/model.js";
-export type { NoisePredictorJSON, NoisePredictorOptions, SampleOptions } from "./diffusion/model.js";
+export type {
+  NoisePredictorJSON,
+  NoisePredictorOptions,
+  SampleOptions,
+} from "./diffusion/model.js";
 export { trainNoisePredictor, denoisingLoss } from "./diffusion/train.js";
 export type { TrainOptions, TrainResult } from "./diffusion/train.js";
-export { courseSignal, makeSines, parseSignalsCsv } from "./diffusion/signals.js";
+export {
+  courseSignal,
+  makeSines,
+  parseSignalsCsv,
+} from "./diffusion/signals.js";
 export { sineFit, meanSineResidual } from "./diffusion/quality.js";
 export { runCourseDemo } from "./diffusion/demo.js";
 export type { CourseDemoOptions, CourseDemoResult } from "./diffusion/demo.js";

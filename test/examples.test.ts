@@ -22,20 +22,35 @@ describe("examples/", () => {
 
   it("the committed CSV files run through wasmlearn fusion --modality", () => {
     const out = run([
-      "bin/wasmlearn.js", "fusion", "--json", "--label", "label",
-      "--modality", "image=examples/data/image.csv",
-      "--modality", "text=examples/data/text.csv",
-      "--modality", "audio=examples/data/audio.csv",
+      "bin/wasmlearn.js",
+      "fusion",
+      "--json",
+      "--label",
+      "label",
+      "--modality",
+      "image=examples/data/image.csv",
+      "--modality",
+      "text=examples/data/text.csv",
+      "--modality",
+      "audio=examples/data/audio.csv",
     ]);
     const result = JSON.parse(out);
     expect(result.nTrain + result.nTest).toBe(300);
-    const acc = Object.fromEntries(result.results.map((r: { method: string; accuracy: number }) => [r.method, r.accuracy]));
+    const acc = Object.fromEntries(
+      result.results.map((r: { method: string; accuracy: number }) => [
+        r.method,
+        r.accuracy,
+      ]),
+    );
     expect(acc.early).toBeGreaterThan(acc["modality:audio"]);
   });
 
   it("library.mjs runs and prints every fusion method", () => {
     const out = run(["examples/library.mjs"]);
-    expect(out).toMatch(/^wdbc: test accuracy 0\.9\d+ after \d+ L-BFGS iterations/);
-    for (const m of ["modality:factors", "early", "late", "cross"]) expect(out).toContain(m);
+    expect(out).toMatch(
+      /^wdbc: test accuracy 0\.9\d+ after \d+ L-BFGS iterations/,
+    );
+    for (const m of ["modality:factors", "early", "late", "cross"])
+      expect(out).toContain(m);
   });
 });

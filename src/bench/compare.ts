@@ -58,9 +58,13 @@ export function parseBenchJson(text: string, name: string): SavedBench {
     );
   }
   d.results.forEach((r: Partial<BenchResult>, i) => {
-    const ok = typeof r === "object" && r !== null &&
-      typeof r.kernel === "string" && typeof r.size === "string" &&
-      typeof r.backend === "string" && isPositive(r.medianMs);
+    const ok =
+      typeof r === "object" &&
+      r !== null &&
+      typeof r.kernel === "string" &&
+      typeof r.size === "string" &&
+      typeof r.backend === "string" &&
+      isPositive(r.medianMs);
     if (!ok) {
       throw new DataError(
         `${name}: results[${i}] must have kernel, size, backend and a medianMs > 0`,
@@ -69,8 +73,11 @@ export function parseBenchJson(text: string, name: string): SavedBench {
   });
   const ratios = Array.isArray(d.ratios) ? d.ratios : [];
   ratios.forEach((r: Partial<BenchRatio>, i) => {
-    const ok = typeof r === "object" && r !== null &&
-      typeof r.kernel === "string" && typeof r.size === "string" &&
+    const ok =
+      typeof r === "object" &&
+      r !== null &&
+      typeof r.kernel === "string" &&
+      typeof r.size === "string" &&
       isPositive(r.wasmOverTs);
     if (!ok) {
       throw new DataError(
@@ -78,13 +85,21 @@ export function parseBenchJson(text: string, name: string): SavedBench {
       );
     }
   });
-  return { results: d.results as BenchResult[], ratios: ratios as BenchRatio[] };
+  return {
+    results: d.results as BenchResult[],
+    ratios: ratios as BenchRatio[],
+  };
 }
 
 /** Matches the cases of two runs by kernel, size and backend. */
-export function compareBench(old: SavedBench, now: SavedBench): BenchComparison {
+export function compareBench(
+  old: SavedBench,
+  now: SavedBench,
+): BenchComparison {
   const key = (r: { kernel: string; size: string }) => `${r.kernel} ${r.size}`;
-  const oldTimes = new Map(old.results.map((r) => [`${key(r)}/${r.backend}`, r]));
+  const oldTimes = new Map(
+    old.results.map((r) => [`${key(r)}/${r.backend}`, r]),
+  );
   const oldRatios = new Map(old.ratios.map((r) => [key(r), r]));
 
   const times: TimeChange[] = [];

@@ -25,7 +25,11 @@ function forwardCase(nSignals: number): BenchCase {
   const noise = rng.fillNormal(nSignals * L);
   const run = (b: BackendName) => () =>
     void getBackend(b).diffusionQSample(
-      x0, t, noise, schedule.sqrtAlphasCumprod, schedule.sqrtOneMinusAlphasCumprod,
+      x0,
+      t,
+      noise,
+      schedule.sqrtAlphasCumprod,
+      schedule.sqrtOneMinusAlphasCumprod,
     );
   return {
     kernel: "diffusion-forward",
@@ -90,7 +94,8 @@ function modelSessions(withData: boolean) {
 function trainStepCase(batchSize: number): BenchCase {
   const s = modelSessions(true);
   const indices = Int32Array.from({ length: batchSize }, (_, i) => i);
-  const run = (b: BackendName) => () => void s.sessions[b]!.trainStep(indices, 1e-4);
+  const run = (b: BackendName) => () =>
+    void s.sessions[b]!.trainStep(indices, 1e-4);
   return {
     kernel: "mlp-train-step",
     size: `batch ${batchSize}, 132-128-128-100`,
@@ -109,7 +114,11 @@ function sampleCase(nSignals: number): BenchCase {
   const steps = reversePlan(makeSchedule("cosine", 100));
   const xT = new Rng(8).fillNormal(nSignals * L);
   const run = (b: BackendName) => () =>
-    void s.sessions[b]!.reverse(xT, steps, { source: "model", clip: 3, seed: 1 });
+    void s.sessions[b]!.reverse(xT, steps, {
+      source: "model",
+      clip: 3,
+      seed: 1,
+    });
   return {
     kernel: "diffusion-sample",
     size: `${nSignals}x${L}, T=100`,
@@ -132,4 +141,3 @@ export function diffusionCases(rows: readonly number[] = [1000]): BenchCase[] {
     sampleCase(16),
   ];
 }
-

@@ -22,8 +22,15 @@ export const FOREST_FEATURES = 20;
 export const FOREST_TREES = 100;
 
 /** makeClassification's defaults at the given size (2 classes, 2 informative). */
-export function forestData(nSamples: number, seed = 1): { X: Matrix; y: number[] } {
-  return makeClassification({ nSamples, nFeatures: FOREST_FEATURES, randomState: seed });
+export function forestData(
+  nSamples: number,
+  seed = 1,
+): { X: Matrix; y: number[] } {
+  return makeClassification({
+    nSamples,
+    nFeatures: FOREST_FEATURES,
+    randomState: seed,
+  });
 }
 
 /**
@@ -67,7 +74,11 @@ function fitCase(nSamples: number, nTrees: number): BenchCase {
   let X: Matrix;
   let y: number[] = [];
   const run = (backend: BackendName) => () =>
-    void new RandomForestClassifier({ nEstimators: nTrees, randomState: 0, backend }).fit(X, y);
+    void new RandomForestClassifier({
+      nEstimators: nTrees,
+      randomState: 0,
+      backend,
+    }).fit(X, y);
   return {
     kernel: "forest-fit",
     size: `${nSamples}x${FOREST_FEATURES}, ${nTrees} trees`,
@@ -75,7 +86,10 @@ function fitCase(nSamples: number, nTrees: number): BenchCase {
     work: nSamples,
     // one warm-up and one timed fit per backend from 50k rows up: the TS
     // twin needs about 37 s for 100k rows and 100 trees
-    budget: nSamples >= 50_000 ? { repeat: 1, minMs: 0, warmupCalls: 1, warmupMs: 0 } : undefined,
+    budget:
+      nSamples >= 50_000
+        ? { repeat: 1, minMs: 0, warmupCalls: 1, warmupMs: 0 }
+        : undefined,
     setup() {
       ({ X, y } = forestData(nSamples));
     },
@@ -179,7 +193,9 @@ export async function forestParallelBench(
 }
 
 /** The parallel results as a table, with the load average beside each size. */
-export function formatForestParallel(results: readonly ForestParallelResult[]): string {
+export function formatForestParallel(
+  results: readonly ForestParallelResult[],
+): string {
   const table = formatTable(
     [
       { header: "kernel" },
@@ -208,7 +224,10 @@ export function formatForestParallel(results: readonly ForestParallelResult[]): 
   ].join("\n");
 }
 
-function checkSameForest(a: RandomForestClassifier, b: RandomForestClassifier): void {
+function checkSameForest(
+  a: RandomForestClassifier,
+  b: RandomForestClassifier,
+): void {
   const same =
     a.nodeCount === b.nodeCount &&
     a.trees.every((t, k) =>

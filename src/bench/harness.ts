@@ -30,7 +30,10 @@ export interface BenchCase {
    * Tighter limits for an expensive case (a 100k-row forest fit in TS takes
    * most of a minute): they replace the run's options for this case only.
    */
-  readonly budget?: Pick<BenchOptions, "repeat" | "minMs" | "warmupCalls" | "warmupMs">;
+  readonly budget?: Pick<
+    BenchOptions,
+    "repeat" | "minMs" | "warmupCalls" | "warmupMs"
+  >;
   /** Called once before the case's first run (allocate, copy inputs in). */
   readonly setup?: () => void;
   /** Called once after the case's last run, even if setup or a run threw. */
@@ -139,11 +142,7 @@ function warmUp(
  * scaling the batch by minMs / elapsed (tenfold when the timer saw nothing)
  * until one batch is long enough.
  */
-function calibrate(
-  fn: () => void,
-  minMs: number,
-  clock: () => number,
-): number {
+function calibrate(fn: () => void, minMs: number, clock: () => number): number {
   if (minMs === 0) return 1;
   let n = 1;
   for (;;) {
@@ -152,9 +151,7 @@ function calibrate(
     const elapsed = clock() - t0;
     if (elapsed >= minMs || n >= 2 ** 30) return n;
     n =
-      elapsed > 0
-        ? Math.max(n + 1, Math.ceil((n * minMs) / elapsed))
-        : n * 10;
+      elapsed > 0 ? Math.max(n + 1, Math.ceil((n * minMs) / elapsed)) : n * 10;
   }
 }
 
@@ -254,10 +251,32 @@ export interface BenchEnv {
 // The smallest module that uses SIMD: one function () -> v128 whose body is
 // v128.const 0 (opcode 0xfd 0x0c, then 16 immediate bytes).
 const SIMD_PROBE = new Uint8Array([
-  0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, // "\0asm", version 1
-  0x01, 0x05, 0x01, 0x60, 0x00, 0x01, 0x7b, // type section: () -> v128
-  0x03, 0x02, 0x01, 0x00, // function section: one function of type 0
-  0x0a, 0x16, 0x01, 0x14, 0x00, 0xfd, 0x0c, // code: no locals, v128.const
+  0x00,
+  0x61,
+  0x73,
+  0x6d,
+  0x01,
+  0x00,
+  0x00,
+  0x00, // "\0asm", version 1
+  0x01,
+  0x05,
+  0x01,
+  0x60,
+  0x00,
+  0x01,
+  0x7b, // type section: () -> v128
+  0x03,
+  0x02,
+  0x01,
+  0x00, // function section: one function of type 0
+  0x0a,
+  0x16,
+  0x01,
+  0x14,
+  0x00,
+  0xfd,
+  0x0c, // code: no locals, v128.const
   ...new Array<number>(16).fill(0),
   0x0b, // end
 ]);

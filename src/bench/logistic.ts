@@ -3,7 +3,11 @@
  * evaluation (assembly/logistic.ts against src/kernels/logistic.ts) and a
  * whole default fit (L-BFGS, scikit-learn's settings) on each backend.
  */
-import { getBackend, type BackendName, type LogisticProblem } from "../backend.js";
+import {
+  getBackend,
+  type BackendName,
+  type LogisticProblem,
+} from "../backend.js";
 import { matrix, type Matrix } from "../data/matrix.js";
 import { Rng } from "../kernels/rng.js";
 import { LogisticRegression } from "../models/logistic.js";
@@ -83,6 +87,8 @@ function fitCase(nSamples: number): BenchCase {
 }
 
 /** The logistic cases at the given row counts. */
-export function logisticCases(rows: readonly number[] = LOGISTIC_ROWS): BenchCase[] {
+export function logisticCases(
+  rows: readonly number[] = LOGISTIC_ROWS,
+): BenchCase[] {
   return [...rows.map(gradientCase), ...rows.map(fitCase)];
 }

@@ -110,7 +110,8 @@ export async function runPeers(options: PeerOptions = {}): Promise<PeerReport> {
       return (await importer(pkg)) as Record<string, unknown>;
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
-      if (code !== "ERR_MODULE_NOT_FOUND" && code !== "MODULE_NOT_FOUND") throw err;
+      if (code !== "ERR_MODULE_NOT_FOUND" && code !== "MODULE_NOT_FOUND")
+        throw err;
       if (!missing.includes(pkg)) {
         missing.push(pkg);
         options.onMissing?.(pkg);
@@ -122,14 +123,18 @@ export async function runPeers(options: PeerOptions = {}): Promise<PeerReport> {
   for (const kernel of kernels) {
     options.onProgress?.(`peers: ${kernel}`);
     if (kernel === "matmul" || kernel === "matvec") {
-      peers.push(...matrixPeers(kernel, options, await load(PEER_PACKAGES.matrix)));
+      peers.push(
+        ...matrixPeers(kernel, options, await load(PEER_PACKAGES.matrix)),
+      );
       addNote(notes, MATRIX_NOTE);
     } else if (kernel === "logistic") {
       const lib = await load(PEER_PACKAGES.logistic);
       const mlMatrix = lib === null ? null : await load(PEER_PACKAGES.matrix);
       peers.push(...logisticPeers(options, lib, mlMatrix, notes));
     } else {
-      peers.push(...forestPeers(options, await load(PEER_PACKAGES.forest), notes));
+      peers.push(
+        ...forestPeers(options, await load(PEER_PACKAGES.forest), notes),
+      );
     }
   }
   return { peers, missing, notes };
@@ -144,7 +149,11 @@ function addNote(notes: string[], note: string): void {
 }
 
 /** Median ms per call: one warm-up call, then `repeat` batched samples. */
-function time(fn: () => void, repeat: number, minMs: number): { ms: number; runs: number } {
+function time(
+  fn: () => void,
+  repeat: number,
+  minMs: number,
+): { ms: number; runs: number } {
   const t0 = performance.now();
   fn();
   const first = performance.now() - t0;
@@ -185,8 +194,13 @@ function matrixPeers(
     const add = (library: string, fn: () => void) => {
       const { ms, runs } = time(fn, repeat, minMs);
       results.push({
-        library, kernel, size, ms, runs,
-        throughput: gflop / (ms / 1000), unit: "GFLOPS",
+        library,
+        kernel,
+        size,
+        ms,
+        runs,
+        throughput: gflop / (ms / 1000),
+        unit: "GFLOPS",
       });
     };
     for (const backend of ["wasm", "ts"] as const) {
@@ -205,7 +219,9 @@ function matrixPeers(
 
 /** Rows `index` of X as arrays, the form the ml.js fits take. */
 function toRows(X: Matrix, index: ArrayLike<number>): number[][] {
-  return Array.from(index, (i) => Array.from(X.data.subarray(i * X.cols, (i + 1) * X.cols)));
+  return Array.from(index, (i) =>
+    Array.from(X.data.subarray(i * X.cols, (i + 1) * X.cols)),
+  );
 }
 
 function pick<T>(y: readonly T[], index: ArrayLike<number>): T[] {
@@ -214,7 +230,10 @@ function pick<T>(y: readonly T[], index: ArrayLike<number>): T[] {
 
 /** A seeded split of one problem, in both layouts. */
 function splitProblem(X: Matrix, y: readonly Label[]) {
-  const { train, test } = trainTestSplit(X.rows, { testSize: TEST_SIZE, seed: 0 });
+  const { train, test } = trainTestSplit(X.rows, {
+    testSize: TEST_SIZE,
+    seed: 0,
+  });
   return {
     Xtrain: takeRows(X, train),
     Xtest: takeRows(X, test),
@@ -243,7 +262,11 @@ function fitPeer(
     0,
   );
   return {
-    library, kernel, size, ms, runs,
+    library,
+    kernel,
+    size,
+    ms,
+    runs,
     accuracy: accuracy(yTest as Label[], predictTest()),
     throughput: nTrain / (ms / 1000),
     unit: "rows/s",
@@ -262,10 +285,21 @@ function logisticPeers(
   const size = `${rows}x${LOGISTIC_FEATURES}`;
   const nTrain = p.yTrain.length;
   const results = (["wasm", "ts"] as BackendName[]).map((backend) =>
-    fitPeer(`wasmlearn ${backend}`, "logistic-fit", size, nTrain, options, () => {
-      const model = new LogisticRegression({ backend }).fit(p.Xtrain, p.yTrain);
-      return () => model.predict(p.Xtest);
-    }, p.yTest),
+    fitPeer(
+      `wasmlearn ${backend}`,
+      "logistic-fit",
+      size,
+      nTrain,
+      options,
+      () => {
+        const model = new LogisticRegression({ backend }).fit(
+          p.Xtrain,
+          p.yTrain,
+        );
+        return () => model.predict(p.Xtest);
+      },
+      p.yTest,
+    ),
   );
   if (lib === null || mlMatrix === null) return results;
 
@@ -275,11 +309,19 @@ function logisticPeers(
   const Xtest = new M(p.rowsTest);
   const yTrain = M.columnVector(p.yTrain as number[]);
   results.push(
-    fitPeer(PEER_PACKAGES.logistic, "logistic-fit", size, nTrain, options, () => {
-      const model = new LR({ numSteps: logisticSteps });
-      model.train(Xtrain, yTrain);
-      return () => model.predict(Xtest);
-    }, p.yTest),
+    fitPeer(
+      PEER_PACKAGES.logistic,
+      "logistic-fit",
+      size,
+      nTrain,
+      options,
+      () => {
+        const model = new LR({ numSteps: logisticSteps });
+        model.train(Xtrain, yTrain);
+        return () => model.predict(Xtest);
+      },
+      p.yTest,
+    ),
   );
   addNote(
     notes,
@@ -302,23 +344,46 @@ function forestPeers(
   const size = `${rows}x${FOREST_FEATURES}, ${trees} trees`;
   const nTrain = p.yTrain.length;
   const results = (["wasm", "ts"] as BackendName[]).map((backend) =>
-    fitPeer(`wasmlearn ${backend}`, "forest-fit", size, nTrain, options, () => {
-      const model = new RandomForestClassifier({
-        nEstimators: trees, randomState: 0, backend,
-      }).fit(p.Xtrain, p.yTrain);
-      return () => model.predict(p.Xtest);
-    }, p.yTest),
+    fitPeer(
+      `wasmlearn ${backend}`,
+      "forest-fit",
+      size,
+      nTrain,
+      options,
+      () => {
+        const model = new RandomForestClassifier({
+          nEstimators: trees,
+          randomState: 0,
+          backend,
+        }).fit(p.Xtrain, p.yTrain);
+        return () => model.predict(p.Xtest);
+      },
+      p.yTest,
+    ),
   );
   if (lib === null) return results;
 
   const RF = lib.RandomForestClassifier as MlForestClass;
   const maxFeatures = Math.max(1, Math.floor(Math.sqrt(FOREST_FEATURES)));
   results.push(
-    fitPeer(PEER_PACKAGES.forest, "forest-fit", size, nTrain, options, () => {
-      const model = new RF({ nEstimators: trees, seed: 0, maxFeatures, noOOB: true });
-      model.train(p.rowsTrain, p.yTrain as number[]);
-      return () => model.predict(p.rowsTest);
-    }, p.yTest),
+    fitPeer(
+      PEER_PACKAGES.forest,
+      "forest-fit",
+      size,
+      nTrain,
+      options,
+      () => {
+        const model = new RF({
+          nEstimators: trees,
+          seed: 0,
+          maxFeatures,
+          noOOB: true,
+        });
+        model.train(p.rowsTrain, p.yTrain as number[]);
+        return () => model.predict(p.rowsTest);
+      },
+      p.yTest,
+    ),
   );
   addNote(
     notes,
@@ -336,7 +401,11 @@ interface MlMatrixLike {
 }
 interface MlMatrixClass {
   new (rows: number[][]): MlMatrixLike;
-  from1DArray(rows: number, cols: number, data: ArrayLike<number>): MlMatrixLike;
+  from1DArray(
+    rows: number,
+    cols: number,
+    data: ArrayLike<number>,
+  ): MlMatrixLike;
   columnVector(values: number[]): MlMatrixLike;
 }
 interface MlLogisticClass {

@@ -40,10 +40,7 @@ export interface BarGroup {
  * finite value, or every item the predicate accepts.
  */
 export type Highlight =
-  | number
-  | "max"
-  | "min"
-  | ((item: BarItem, index: number) => boolean);
+  number | "max" | "min" | ((item: BarItem, index: number) => boolean);
 
 /** Options of {@link groupedBarChart}; {@link barChart} adds `highlight`. */
 export interface BarChartOptions {

@@ -55,7 +55,10 @@ export function shareChart(
   }
 
   const percents = roundedPercents(items, total, digits);
-  const bars = items.map((item, i) => ({ label: item.label, value: percents[i] }));
+  const bars = items.map((item, i) => ({
+    label: item.label,
+    value: percents[i],
+  }));
   const chart = barChart(bars, {
     width,
     digits,

@@ -131,11 +131,7 @@ export function checkDigits(digits: number): void {
  * Throws unless `width` is an integer of at least `least` columns; `name` is
  * the option's name in the message.
  */
-export function checkWidth(
-  width: number,
-  least: number,
-  name = "width",
-): void {
+export function checkWidth(width: number, least: number, name = "width"): void {
   if (!Number.isInteger(width) || width < least) {
     throw new RangeError(
       `${name} must be an integer >= ${least}, got ${width}`,

@@ -13,7 +13,13 @@ import {
 } from "../bench/compare.js";
 
 /** Kernel families `bench` knows, in the order they run. */
-export const BENCH_KERNELS = ["matmul", "matvec", "logistic", "forest", "diffusion"] as const;
+export const BENCH_KERNELS = [
+  "matmul",
+  "matvec",
+  "logistic",
+  "forest",
+  "diffusion",
+] as const;
 type BenchKernel = (typeof BENCH_KERNELS)[number];
 
 interface BenchFlags {
@@ -42,14 +48,21 @@ Examples:
 /** A comma-separated list of integers in [min, max]. */
 function sizeList(max: number, min = 1) {
   const parse = intOption(min, max);
-  return (value: string): number[] => value.split(",").map((v) => parse(v.trim()));
+  return (value: string): number[] =>
+    value.split(",").map((v) => parse(v.trim()));
 }
 
 /** Defines the command; `io` receives all output. */
-export function benchCommand(io: CliIO, setExit: (code: number) => void): Command {
+export function benchCommand(
+  io: CliIO,
+  setExit: (code: number) => void,
+): Command {
   return new Command("bench")
     .description("time every Wasm kernel against its TypeScript twin")
-    .argument("[kernel...]", `kernels to run: ${BENCH_KERNELS.join(", ")} (default all)`)
+    .argument(
+      "[kernel...]",
+      `kernels to run: ${BENCH_KERNELS.join(", ")} (default all)`,
+    )
     .option(
       "--sizes <list>",
       "matrix sizes n, up to 4096: matmul n x n x n (default 128,256,512,1024), matvec n x n (default 1000 and 4000 x 1000)",
@@ -62,7 +75,12 @@ export function benchCommand(io: CliIO, setExit: (code: number) => void): Comman
     )
     .option("--trees <n>", "trees per forest fit", intOption(1, 10_000), 100)
     .option("--repeat <n>", "timed repeats per backend", intOption(1, 1000), 5)
-    .option("--min-ms <ms>", "each repeat lasts at least this long", intOption(0, 60_000), 50)
+    .option(
+      "--min-ms <ms>",
+      "each repeat lasts at least this long",
+      intOption(0, 60_000),
+      50,
+    )
     .option("--json", "print results as JSON", false)
     .option("-v, --verbose", "progress on stderr", false)
     .option(
@@ -71,12 +89,18 @@ export function benchCommand(io: CliIO, setExit: (code: number) => void): Comman
         "where installed, with accuracy (smallest --rows only)",
       false,
     )
-    .option("--compare <file>", "show the change against an earlier `bench --json` output")
+    .option(
+      "--compare <file>",
+      "show the change against an earlier `bench --json` output",
+    )
     .option("--no-color", "no ANSI colours, even on a terminal")
     .addHelpText("after", EXAMPLES)
     .action(async (kernels: string[], flags: BenchFlags) => {
       const chosen = checkKernels(kernels);
-      const old = flags.compare === undefined ? undefined : await readOldBench(flags.compare);
+      const old =
+        flags.compare === undefined
+          ? undefined
+          : await readOldBench(flags.compare);
       const { benchEnv, runBench } = await import("../bench/harness.js");
       const cases = await buildCases(chosen, flags);
       const report = progress(io, flags.verbose);
@@ -89,14 +113,22 @@ export function benchCommand(io: CliIO, setExit: (code: number) => void): Comman
       const parallel = chosen.includes("forest")
         ? await forestParallel(flags, report.report)
         : null;
-      const peers = flags.peers ? await runPeerBench(chosen, flags, io, report.report) : undefined;
+      const peers = flags.peers
+        ? await runPeerBench(chosen, flags, io, report.report)
+        : undefined;
       report.done();
       const env = benchEnv();
       const seconds = (performance.now() - t0) / 1000;
       if (flags.json) {
         const extra = parallel ? { forestParallel: parallel.results } : {};
         const more = peerAndCompareJson(peers, old, result);
-        io.stdout(JSON.stringify({ env, ...result, ...extra, ...more, seconds }, null, 2) + "\n");
+        io.stdout(
+          JSON.stringify(
+            { env, ...result, ...extra, ...more, seconds },
+            null,
+            2,
+          ) + "\n",
+        );
       } else {
         const look = { columns: io.columns, color: io.color && flags.color };
         const text = formatBench(result, env, look, seconds);
@@ -118,14 +150,19 @@ function checkKernels(kernels: string[]): BenchKernel[] {
   return kernels.length === 0 ? [...BENCH_KERNELS] : (kernels as BenchKernel[]);
 }
 
-async function buildCases(kernels: BenchKernel[], flags: BenchFlags): Promise<BenchCase[]> {
+async function buildCases(
+  kernels: BenchKernel[],
+  flags: BenchFlags,
+): Promise<BenchCase[]> {
   const cases: BenchCase[] = [];
   if (kernels.includes("matmul") || kernels.includes("matvec")) {
     const { linalgCases } = await import("../bench/linalg.js");
     const linalg = linalgCases(flags.sizes, {
       matvecShapes: flags.sizes?.map((n) => [n, n] as const),
     });
-    cases.push(...linalg.filter((c) => kernels.includes(c.kernel as BenchKernel)));
+    cases.push(
+      ...linalg.filter((c) => kernels.includes(c.kernel as BenchKernel)),
+    );
   }
   if (kernels.includes("logistic")) {
     const { logisticCases } = await import("../bench/logistic.js");
@@ -143,9 +180,17 @@ async function buildCases(kernels: BenchKernel[], flags: BenchFlags): Promise<Be
 }
 
 /** nJobs 2 against nJobs 1 forest fits (worker threads, so not in runBench). */
-async function forestParallel(flags: BenchFlags, onProgress: (m: string) => void) {
-  const { forestParallelBench, formatForestParallel } = await import("../bench/forest.js");
-  const results = await forestParallelBench(flags.rows, flags.trees, onProgress);
+async function forestParallel(
+  flags: BenchFlags,
+  onProgress: (m: string) => void,
+) {
+  const { forestParallelBench, formatForestParallel } =
+    await import("../bench/forest.js");
+  const results = await forestParallelBench(
+    flags.rows,
+    flags.trees,
+    onProgress,
+  );
   return { results, text: formatForestParallel(results) };
 }
 
@@ -170,7 +215,8 @@ export function formatBench(
   const rows = report.ratios.map((r) => {
     const pick = (backend: string) =>
       report.results.find(
-        (x) => x.kernel === r.kernel && x.size === r.size && x.backend === backend,
+        (x) =>
+          x.kernel === r.kernel && x.size === r.size && x.backend === backend,
       )!;
     const w = pick("wasm");
     const t = pick("ts");
@@ -195,7 +241,10 @@ export function formatBench(
     rows,
   );
   const chart = barChart(
-    report.ratios.map((r) => ({ label: `${r.kernel} ${r.size}`, value: r.wasmOverTs })),
+    report.ratios.map((r) => ({
+      label: `${r.kernel} ${r.size}`,
+      value: r.wasmOverTs,
+    })),
     {
       width: Math.min(io.columns, 100),
       min: 0,
@@ -205,15 +254,17 @@ export function formatBench(
       color: io.color,
     },
   );
-  return [
-    `node ${env.node ?? "n/a"}, wasm simd ${env.simd ? "yes" : "no"}, ${env.cores ?? "?"} cores`,
-    "median time per run of each backend, measured interleaved; speed-up = ts / wasm",
-    "",
-    table,
-    "",
-    chart,
-    `${seconds.toFixed(1)} s in all`,
-  ].join("\n") + "\n";
+  return (
+    [
+      `node ${env.node ?? "n/a"}, wasm simd ${env.simd ? "yes" : "no"}, ${env.cores ?? "?"} cores`,
+      "median time per run of each backend, measured interleaved; speed-up = ts / wasm",
+      "",
+      table,
+      "",
+      chart,
+      `${seconds.toFixed(1)} s in all`,
+    ].join("\n") + "\n"
+  );
 }
 
 /** Reads an earlier `bench --json` output; one-line errors for bad files. */
@@ -225,10 +276,13 @@ async function readOldBench(path: string): Promise<SavedBench> {
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     const why =
-      code === "ENOENT" ? "no such file"
-      : code === "EISDIR" ? "it is a directory"
-      : code === "EACCES" ? "permission denied"
-      : (err as Error).message;
+      code === "ENOENT"
+        ? "no such file"
+        : code === "EISDIR"
+          ? "it is a directory"
+          : code === "EACCES"
+            ? "permission denied"
+            : (err as Error).message;
     throw new UsageError(`--compare: cannot read "${path}": ${why}`);
   }
   return parseBenchJson(text, `--compare file "${path}"`);
@@ -252,7 +306,8 @@ async function runPeerBench(
     repeat: flags.repeat,
     minMs: flags.minMs,
     onProgress,
-    onMissing: (pkg) => io.stderr(`peers: ${pkg} is not installed; leaving it out\n`),
+    onMissing: (pkg) =>
+      io.stderr(`peers: ${pkg} is not installed; leaving it out\n`),
   });
   return { ...report, rows };
 }
@@ -305,9 +360,13 @@ export function formatPeers(
 ): string {
   const width = Math.min(io.columns, 100);
   const table: string[][] = [];
-  const workloads = [...new Set(report.peers.map((p) => `${p.kernel} ${p.size}`))];
+  const workloads = [
+    ...new Set(report.peers.map((p) => `${p.kernel} ${p.size}`)),
+  ];
   for (const workload of workloads) {
-    const group = report.peers.filter((p) => `${p.kernel} ${p.size}` === workload);
+    const group = report.peers.filter(
+      (p) => `${p.kernel} ${p.size}` === workload,
+    );
     const wasm = group.find((p) => p.library === "wasmlearn wasm");
     table.push([workload, "", "", "", ""]);
     for (const p of group) {
@@ -315,7 +374,9 @@ export function formatPeers(
         `  ${p.library}`,
         formatMs(p.ms),
         p.accuracy === undefined ? "" : p.accuracy.toFixed(4),
-        p.throughput === undefined ? "" : formatThroughput(p.throughput, p.unit ?? ""),
+        p.throughput === undefined
+          ? ""
+          : formatThroughput(p.throughput, p.unit ?? ""),
         wasm === undefined ? "" : `${(p.ms / wasm.ms).toFixed(2)}x`,
       ]);
     }

@@ -12,7 +12,12 @@ import type { Matrix } from "../data/matrix.js";
 import { runCourseDemo, type CourseDemoResult } from "../diffusion/demo.js";
 import { NoisePredictor } from "../diffusion/model.js";
 import { meanSineResidual, sineFit } from "../diffusion/quality.js";
-import { SAMPLERS, VARIANCES, type SamplerName, type VarianceKind } from "../diffusion/samplers.js";
+import {
+  SAMPLERS,
+  VARIANCES,
+  type SamplerName,
+  type VarianceKind,
+} from "../diffusion/samplers.js";
 import { SCHEDULE_KINDS, type ScheduleKind } from "../diffusion/schedule.js";
 import { makeSines, parseSignalsCsv } from "../diffusion/signals.js";
 import { denoisingLoss, trainNoisePredictor } from "../diffusion/train.js";
@@ -85,13 +90,38 @@ function wire(cmd: Command, io: CliIO): Command {
 }
 
 /** Defines the command and its subcommands; `io` receives all output. */
-export function diffusionCommand(io: CliIO, setExit: (code: number) => void): Command {
+export function diffusionCommand(
+  io: CliIO,
+  setExit: (code: number) => void,
+): Command {
   const course = new Command("course")
-    .description("the course's demo: forward noising, the exact reverse process, the course's loop")
-    .option("--schedule <kind>", `noise schedule: ${SCHEDULE_KINDS.join(", ")}`, choiceOption(SCHEDULE_KINDS), "linear")
-    .option("--steps <n>", "diffusion steps T (1 to 10000)", intOption(1, 10_000), 50)
-    .option("--seed <n>", "seed of the signal's noise and every draw", intOption(0, 2 ** 31 - 1), 42)
-    .option("--backend <name>", "kernels: wasm or ts", choiceOption(BACKENDS), "wasm")
+    .description(
+      "the course's demo: forward noising, the exact reverse process, the course's loop",
+    )
+    .option(
+      "--schedule <kind>",
+      `noise schedule: ${SCHEDULE_KINDS.join(", ")}`,
+      choiceOption(SCHEDULE_KINDS),
+      "linear",
+    )
+    .option(
+      "--steps <n>",
+      "diffusion steps T (1 to 10000)",
+      intOption(1, 10_000),
+      50,
+    )
+    .option(
+      "--seed <n>",
+      "seed of the signal's noise and every draw",
+      intOption(0, 2 ** 31 - 1),
+      42,
+    )
+    .option(
+      "--backend <name>",
+      "kernels: wasm or ts",
+      choiceOption(BACKENDS),
+      "wasm",
+    )
     .option("--json", "print results as JSON", false)
     .action((flags: DemoFlags) => {
       const result = runCourseDemo(flags);
@@ -100,7 +130,9 @@ export function diffusionCommand(io: CliIO, setExit: (code: number) => void): Co
       setExit(0);
     });
   return new Command("diffusion")
-    .description("diffusion models: the course's demo (default), training a noise predictor, sampling")
+    .description(
+      "diffusion models: the course's demo (default), training a noise predictor, sampling",
+    )
     .addHelpText("after", EXAMPLES)
     .addCommand(wire(course, io), { isDefault: true })
     .addCommand(wire(trainCommand(io, setExit), io))
@@ -109,18 +141,68 @@ export function diffusionCommand(io: CliIO, setExit: (code: number) => void): Co
 
 function trainCommand(io: CliIO, setExit: (code: number) => void): Command {
   return new Command("train")
-    .description("train a noise predictor (an MLP) on random sines or your signals")
-    .option("--schedule <kind>", `noise schedule: ${SCHEDULE_KINDS.join(", ")}`, choiceOption(SCHEDULE_KINDS), "cosine")
-    .option("--steps <n>", "diffusion steps T (2 to 10000)", intOption(2, 10_000), 100)
-    .option("--epochs <n>", "passes over the signals", intOption(1, 100_000), 240)
-    .option("--batch-size <n>", "signals per Adam step", intOption(1, 65_536), 64)
-    .option("--learning-rate <x>", "Adam step size, at most 1 (cosine-decayed to 10%)", positiveOption, 2e-3)
-    .option("--hidden <n>", "width of each of the 2 hidden layers", intOption(1, 4096), 128)
-    .option("--signals <n>", "random sines to train on (without --data)", intOption(1, 1_000_000), 4096)
-    .option("--data <file.csv>", "your signals: one per row, same length, optional header")
+    .description(
+      "train a noise predictor (an MLP) on random sines or your signals",
+    )
+    .option(
+      "--schedule <kind>",
+      `noise schedule: ${SCHEDULE_KINDS.join(", ")}`,
+      choiceOption(SCHEDULE_KINDS),
+      "cosine",
+    )
+    .option(
+      "--steps <n>",
+      "diffusion steps T (2 to 10000)",
+      intOption(2, 10_000),
+      100,
+    )
+    .option(
+      "--epochs <n>",
+      "passes over the signals",
+      intOption(1, 100_000),
+      240,
+    )
+    .option(
+      "--batch-size <n>",
+      "signals per Adam step",
+      intOption(1, 65_536),
+      64,
+    )
+    .option(
+      "--learning-rate <x>",
+      "Adam step size, at most 1 (cosine-decayed to 10%)",
+      positiveOption,
+      2e-3,
+    )
+    .option(
+      "--hidden <n>",
+      "width of each of the 2 hidden layers",
+      intOption(1, 4096),
+      128,
+    )
+    .option(
+      "--signals <n>",
+      "random sines to train on (without --data)",
+      intOption(1, 1_000_000),
+      4096,
+    )
+    .option(
+      "--data <file.csv>",
+      "your signals: one per row, same length, optional header",
+    )
     .option("--save <file.json>", "write the trained model here")
-    .option("--seed <n>", "seed of data, weights, batches and noise", intOption(0, 2 ** 31 - 1), 0)
-    .option("--backend <name>", "kernels: wasm or ts", choiceOption(BACKENDS), "wasm")
+    .option(
+      "--seed <n>",
+      "seed of data, weights, batches and noise",
+      intOption(0, 2 ** 31 - 1),
+      0,
+    )
+    .option(
+      "--backend <name>",
+      "kernels: wasm or ts",
+      choiceOption(BACKENDS),
+      "wasm",
+    )
     .option("--json", "print results as JSON", false)
     .option("-v, --verbose", "progress on stderr", false)
     .action((flags: TrainFlags, cmd: Command) => {
@@ -129,9 +211,13 @@ function trainCommand(io: CliIO, setExit: (code: number) => void): Command {
       }
       if (flags.save !== undefined) checkWritable(flags.save);
       if (flags.learningRate > 1) {
-        throw new UsageError(`--learning-rate must be at most 1, got ${flags.learningRate}`);
+        throw new UsageError(
+          `--learning-rate must be at most 1, got ${flags.learningRate}`,
+        );
       }
-      const all = flags.data ? readSignals(flags.data) : makeSines(flags.signals, flags.seed);
+      const all = flags.data
+        ? readSignals(flags.data)
+        : makeSines(flags.signals, flags.seed);
       const { train, heldOut } = splitSignals(all, flags);
       const report = progress(io, flags.verbose);
       const result = trainNoisePredictor(train, {
@@ -181,7 +267,10 @@ function trainCommand(io: CliIO, setExit: (code: number) => void): Command {
         saved: flags.save ?? null,
       };
       const finalLoss = result.losses[result.losses.length - 1];
-      if (!Number.isFinite(summary.heldOut.trained) || (finalLoss !== undefined && !Number.isFinite(finalLoss))) {
+      if (
+        !Number.isFinite(summary.heldOut.trained) ||
+        (finalLoss !== undefined && !Number.isFinite(finalLoss))
+      ) {
         throw new UsageError(
           "training diverged (the loss is no longer finite): lower --learning-rate or rescale the --data signals",
         );
@@ -195,16 +284,45 @@ function trainCommand(io: CliIO, setExit: (code: number) => void): Command {
 
 function sampleCommand(io: CliIO, setExit: (code: number) => void): Command {
   return new Command("sample")
-    .description("draw signals from a trained noise predictor and rate how sine-like they are")
-    .requiredOption("--model <file.json>", "a model saved by diffusion train --save")
+    .description(
+      "draw signals from a trained noise predictor and rate how sine-like they are",
+    )
+    .requiredOption(
+      "--model <file.json>",
+      "a model saved by diffusion train --save",
+    )
     .option("--n <n>", "signals to draw", intOption(1, 10_000), 4)
     .option("--sampler <name>", "ddpm or ddim", choiceOption(SAMPLERS), "ddpm")
-    .option("--sampling-steps <n>", "reverse steps, evenly spaced from T-1 to 0 (default T)", intOption(1, 10_000))
-    .option("--eta <x>", "DDIM noise: 0 deterministic, 1 like DDPM", nonNegativeOption, 0)
-    .option("--variance <kind>", "DDPM variance: small (posterior) or large (beta)", choiceOption(VARIANCES), "small")
+    .option(
+      "--sampling-steps <n>",
+      "reverse steps, evenly spaced from T-1 to 0 (default T)",
+      intOption(1, 10_000),
+    )
+    .option(
+      "--eta <x>",
+      "DDIM noise: 0 deterministic, 1 like DDPM",
+      nonNegativeOption,
+      0,
+    )
+    .option(
+      "--variance <kind>",
+      "DDPM variance: small (posterior) or large (beta)",
+      choiceOption(VARIANCES),
+      "small",
+    )
     .option("--clip <x>", "clip each x0 estimate to [-x, x]", positiveOption, 3)
-    .option("--seed <n>", "seed of x_T and the step noise", intOption(0, 2 ** 31 - 1), 0)
-    .option("--backend <name>", "kernels: wasm or ts", choiceOption(BACKENDS), "wasm")
+    .option(
+      "--seed <n>",
+      "seed of x_T and the step noise",
+      intOption(0, 2 ** 31 - 1),
+      0,
+    )
+    .option(
+      "--backend <name>",
+      "kernels: wasm or ts",
+      choiceOption(BACKENDS),
+      "wasm",
+    )
     .option("--json", "print results as JSON", false)
     .action((flags: SampleFlags, cmd: Command) => {
       const given = (name: string) => cmd.getOptionValueSource(name) === "cli";
@@ -270,7 +388,8 @@ function readText(path: string, what: string): string {
   try {
     return readTextFile(path);
   } catch (err) {
-    if (err instanceof RangeError) throw new UsageError(`${what}: ${err.message}`);
+    if (err instanceof RangeError)
+      throw new UsageError(`${what}: ${err.message}`);
     throw err;
   }
 }
@@ -285,13 +404,17 @@ function readModel(path: string, backend: BackendName): NoisePredictor {
   try {
     json = JSON.parse(text);
   } catch (err) {
-    throw new UsageError(`--model file "${path}" is not valid JSON: ${(err as Error).message}`);
+    throw new UsageError(
+      `--model file "${path}" is not valid JSON: ${(err as Error).message}`,
+    );
   }
   try {
     return NoisePredictor.fromJSON(json, backend);
   } catch (err) {
     if (err instanceof TypeError || err instanceof RangeError) {
-      throw new UsageError(`--model file "${path}" is not a saved model: ${err.message}`);
+      throw new UsageError(
+        `--model file "${path}" is not a saved model: ${err.message}`,
+      );
     }
     throw err;
   }
@@ -311,11 +434,16 @@ function checkWritable(path: string): void {
     }
   };
   if (!isDir(dir)) {
-    throw new UsageError(`--save file "${path}" cannot be written: no folder "${dir}"`);
+    throw new UsageError(
+      `--save file "${path}" cannot be written: no folder "${dir}"`,
+    );
   }
-  if (path.trim() === "") throw new UsageError("--save must name a file, got an empty path");
+  if (path.trim() === "")
+    throw new UsageError("--save must name a file, got an empty path");
   if (isDir(path)) {
-    throw new UsageError(`--save file "${path}" cannot be written: it is a folder`);
+    throw new UsageError(
+      `--save file "${path}" cannot be written: it is a folder`,
+    );
   }
   let special = false;
   try {
@@ -324,7 +452,9 @@ function checkWritable(path: string): void {
     // a new file: fine
   }
   if (special) {
-    throw new UsageError(`--save file "${path}" cannot be written: it is not a regular file`);
+    throw new UsageError(
+      `--save file "${path}" cannot be written: it is not a regular file`,
+    );
   }
 }
 
@@ -332,13 +462,19 @@ function writeModel(path: string, model: NoisePredictor): void {
   try {
     writeFileSync(path, JSON.stringify(model.toJSON()) + "\n");
   } catch (err) {
-    throw new UsageError(`--save file "${path}" cannot be written: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+    throw new UsageError(
+      `--save file "${path}" cannot be written: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
+    );
   }
 }
 
 /** Random sines: a fresh held-out family; your data: the last 10% (>= 10 rows). */
-function splitSignals(all: Matrix, flags: TrainFlags): { train: Matrix; heldOut: Matrix } {
-  if (!flags.data) return { train: all, heldOut: makeSines(256, flags.seed + 1_000_003) };
+function splitSignals(
+  all: Matrix,
+  flags: TrainFlags,
+): { train: Matrix; heldOut: Matrix } {
+  if (!flags.data)
+    return { train: all, heldOut: makeSines(256, flags.seed + 1_000_003) };
   if (all.rows < 10) return { train: all, heldOut: all };
   const nHeld = Math.max(1, Math.floor(all.rows / 10));
   const nTrain = all.rows - nHeld;
@@ -358,11 +494,20 @@ function formatMse(v: number): string {
 }
 
 /** The demo's report: six charts and the reconstruction errors. */
-export function formatDemo(r: CourseDemoResult, io: Pick<CliIO, "columns" | "color">): string {
+export function formatDemo(
+  r: CourseDemoResult,
+  io: Pick<CliIO, "columns" | "color">,
+): string {
   const width = chartWidth(io);
   const T = r.steps;
   const chart = (title: string, series: { name: string; values: number[] }[]) =>
-    lineChart(series, { width, height: 8, title, color: io.color, xLabel: "position in signal" });
+    lineChart(series, {
+      width,
+      height: 8,
+      title,
+      color: io.color,
+      xLabel: "position in signal",
+    });
   const byName = (name: string) => r.signals.find((s) => s.name === name)!;
   const last = r.timesteps[r.timesteps.length - 1];
   const parts = [
@@ -372,20 +517,38 @@ export function formatDemo(r: CourseDemoResult, io: Pick<CliIO, "columns" | "col
     chart("original x_0", [byName("original")]),
     ...r.signals
       .filter((s) => s.t !== null)
-      .map((s) => ["", chart(`forward process: x_t at t = ${s.t} (0-based; q(x_t | x_0))`, [s])].join("\n")),
+      .map((s) =>
+        [
+          "",
+          chart(`forward process: x_t at t = ${s.t} (0-based; q(x_t | x_0))`, [
+            s,
+          ]),
+        ].join("\n"),
+      ),
     "",
-    chart(`reverse from x_${last} with the exact noise (oracle)`, [byName("oracle reconstruction")]),
-    "",
-    chart(`reverse from x_${last} with fresh noise as the "prediction" (the course's loop)`, [
-      byName("original"),
-      byName("course variant"),
+    chart(`reverse from x_${last} with the exact noise (oracle)`, [
+      byName("oracle reconstruction"),
     ]),
     "",
+    chart(
+      `reverse from x_${last} with fresh noise as the "prediction" (the course's loop)`,
+      [byName("original"), byName("course variant")],
+    ),
+    "",
     formatTable(
-      [{ header: `reconstruction of x_0 from x_${last}` }, { header: "MSE", align: "right" }],
       [
-        ["oracle: eps = (x_t - sqrt(abar_t) x_0) / sqrt(1 - abar_t)", formatMse(r.oracle.mse)],
-        ["course variant: eps = fresh N(0, I) draw at each step", formatMse(r.courseVariant.mse)],
+        { header: `reconstruction of x_0 from x_${last}` },
+        { header: "MSE", align: "right" },
+      ],
+      [
+        [
+          "oracle: eps = (x_t - sqrt(abar_t) x_0) / sqrt(1 - abar_t)",
+          formatMse(r.oracle.mse),
+        ],
+        [
+          "course variant: eps = fresh N(0, I) draw at each step",
+          formatMse(r.courseVariant.mse),
+        ],
         ["all zeros, for scale", formatMse(r.zeros.mse)],
       ],
     ),
@@ -415,30 +578,39 @@ interface TrainSummary {
 }
 
 /** The training report: settings, loss chart, held-out losses. */
-export function formatTrain(s: TrainSummary, io: Pick<CliIO, "columns" | "color">): string {
+export function formatTrain(
+  s: TrainSummary,
+  io: Pick<CliIO, "columns" | "color">,
+): string {
   const width = chartWidth(io);
-  return [
-    `Noise predictor: MLP ${s.length + 32}-${s.hiddenSizes.join("-")}-${s.length} (SiLU), ${s.schedule} schedule, T = ${s.steps}`,
-    `trained on ${s.data} (${s.nTrain} x ${s.length}), ${s.epochs} epochs, ${s.nSteps} Adam steps, ${s.backend} kernels`,
-    "",
-    lineChart([{ name: "training loss", values: s.losses }], {
-      width,
-      height: 8,
-      title: "mean noise-prediction loss per epoch (MSE of the scaled target)",
-      xLabel: `epoch, 1 to ${s.losses.length}`,
-      color: io.color,
-    }),
-    "",
-    formatTable(
-      [{ header: `held-out denoising loss (${s.nHeldOut} signals)` }, { header: "MSE", align: "right" }],
-      [
-        ["trained", s.heldOut.trained.toFixed(4)],
-        ["untrained (same initial weights)", s.heldOut.untrained.toFixed(4)],
-        ["predicting eps = 0", "1.0000"],
-      ],
-    ),
-    `${s.seconds.toFixed(1)} s of training${s.saved ? `; saved to ${s.saved}` : ""}`,
-  ].join("\n") + "\n";
+  return (
+    [
+      `Noise predictor: MLP ${s.length + 32}-${s.hiddenSizes.join("-")}-${s.length} (SiLU), ${s.schedule} schedule, T = ${s.steps}`,
+      `trained on ${s.data} (${s.nTrain} x ${s.length}), ${s.epochs} epochs, ${s.nSteps} Adam steps, ${s.backend} kernels`,
+      "",
+      lineChart([{ name: "training loss", values: s.losses }], {
+        width,
+        height: 8,
+        title:
+          "mean noise-prediction loss per epoch (MSE of the scaled target)",
+        xLabel: `epoch, 1 to ${s.losses.length}`,
+        color: io.color,
+      }),
+      "",
+      formatTable(
+        [
+          { header: `held-out denoising loss (${s.nHeldOut} signals)` },
+          { header: "MSE", align: "right" },
+        ],
+        [
+          ["trained", s.heldOut.trained.toFixed(4)],
+          ["untrained (same initial weights)", s.heldOut.untrained.toFixed(4)],
+          ["predicting eps = 0", "1.0000"],
+        ],
+      ),
+      `${s.seconds.toFixed(1)} s of training${s.saved ? `; saved to ${s.saved}` : ""}`,
+    ].join("\n") + "\n"
+  );
 }
 
 interface SampleSummary {
@@ -447,7 +619,10 @@ interface SampleSummary {
   steps: number;
   sampler: string;
   samplingSteps: number;
-  samples: { values: number[]; fit: { cycles: number; amplitude: number; residual: number } }[];
+  samples: {
+    values: number[];
+    fit: { cycles: number; amplitude: number; residual: number };
+  }[];
   quality: {
     samples: { residual: number; unexplained: number };
     noise: { residual: number; unexplained: number };
@@ -456,7 +631,10 @@ interface SampleSummary {
 }
 
 /** The sampling report: one chart per sample and the sine-fit comparison. */
-export function formatSample(s: SampleSummary, io: Pick<CliIO, "columns" | "color">): string {
+export function formatSample(
+  s: SampleSummary,
+  io: Pick<CliIO, "columns" | "color">,
+): string {
   const width = chartWidth(io);
   const charts = s.samples.map((x, i) =>
     lineChart([{ name: `sample ${i + 1}`, values: x.values }], {
@@ -466,22 +644,32 @@ export function formatSample(s: SampleSummary, io: Pick<CliIO, "columns" | "colo
       color: io.color,
     }),
   );
-  return [
-    `${s.samples.length} samples from ${s.model} (${s.schedule} schedule, T = ${s.steps}), ${s.sampler} with ${s.samplingSteps} steps`,
-    "",
-    charts.join("\n\n"),
-    "",
-    formatTable(
-      [
-        { header: "best-fit sine" },
-        { header: "residual MSE", align: "right" },
-        { header: "unexplained", align: "right" },
-      ],
-      [
-        ["samples", s.quality.samples.residual.toFixed(4), s.quality.samples.unexplained.toFixed(4)],
-        ["pure noise N(0, I)", s.quality.noise.residual.toFixed(4), s.quality.noise.unexplained.toFixed(4)],
-      ],
-    ),
-    `(mean over signals; "unexplained" is residual / variance of the signal; ${s.seconds.toFixed(2)} s)`,
-  ].join("\n") + "\n";
+  return (
+    [
+      `${s.samples.length} samples from ${s.model} (${s.schedule} schedule, T = ${s.steps}), ${s.sampler} with ${s.samplingSteps} steps`,
+      "",
+      charts.join("\n\n"),
+      "",
+      formatTable(
+        [
+          { header: "best-fit sine" },
+          { header: "residual MSE", align: "right" },
+          { header: "unexplained", align: "right" },
+        ],
+        [
+          [
+            "samples",
+            s.quality.samples.residual.toFixed(4),
+            s.quality.samples.unexplained.toFixed(4),
+          ],
+          [
+            "pure noise N(0, I)",
+            s.quality.noise.residual.toFixed(4),
+            s.quality.noise.unexplained.toFixed(4),
+          ],
+        ],
+      ),
+      `(mean over signals; "unexplained" is residual / variance of the signal; ${s.seconds.toFixed(2)} s)`,
+    ].join("\n") + "\n"
+  );
 }

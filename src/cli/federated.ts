@@ -86,7 +86,9 @@ function nonNegative(value: string): number {
 function fraction(value: string): number {
   const n = Number(value);
   if (value.trim() === "" || !(n > 0 && n <= 1)) {
-    throw new InvalidArgumentError(`must be a number in (0, 1], got "${value}"`);
+    throw new InvalidArgumentError(
+      `must be a number in (0, 1], got "${value}"`,
+    );
   }
   return n;
 }
@@ -101,18 +103,52 @@ function wire(cmd: Command, io: CliIO): Command {
 /** The options every training command shares. */
 function trainingOptions(cmd: Command): Command {
   return cmd
-    .option("--algorithm <name>", "fedavg or fedprox", choiceOption(ALGORITHMS), "fedavg")
+    .option(
+      "--algorithm <name>",
+      "fedavg or fedprox",
+      choiceOption(ALGORITHMS),
+      "fedavg",
+    )
     .option("--rounds <n>", "communication rounds", intOption(1, 100_000), 20)
-    .option("--local-epochs <n>", "full-batch gradient steps per client and round", intOption(1, 10_000), 5)
-    .option("--lr <x>", "local gradient step size (at most 100)", boundedPositive(100), 1)
+    .option(
+      "--local-epochs <n>",
+      "full-batch gradient steps per client and round",
+      intOption(1, 10_000),
+      5,
+    )
+    .option(
+      "--lr <x>",
+      "local gradient step size (at most 100)",
+      boundedPositive(100),
+      1,
+    )
     .option("--mu <x>", "FedProx proximal strength (default 0.1)", nonNegative)
     .option("--fraction <x>", "share of clients sampled per round", fraction, 1)
     .option("--secure", "secure aggregation (pairwise masks)", false)
-    .option("--dp-noise <z>", "differential privacy: Gaussian noise multiplier, 0 (off) to 100", boundedNonNegative(100), 0)
-    .option("--clip <s>", "clip each update to this L2 norm (default 1 with --dp-noise)", positiveOption)
-    .option("--model <name>", "logistic or forest", choiceOption(MODELS), "logistic")
+    .option(
+      "--dp-noise <z>",
+      "differential privacy: Gaussian noise multiplier, 0 (off) to 100",
+      boundedNonNegative(100),
+      0,
+    )
+    .option(
+      "--clip <s>",
+      "clip each update to this L2 norm (default 1 with --dp-noise)",
+      positiveOption,
+    )
+    .option(
+      "--model <name>",
+      "logistic or forest",
+      choiceOption(MODELS),
+      "logistic",
+    )
     .option("--trees <n>", "trees per client forest", intOption(1, 10_000), 50)
-    .option("--seed <n>", "seed of the data, client sampling, noise and forests", intOption(0, 2 ** 31 - 1), 42)
+    .option(
+      "--seed <n>",
+      "seed of the data, client sampling, noise and forests",
+      intOption(0, 2 ** 31 - 1),
+      42,
+    )
     .option("--json", "print results as JSON", false)
     .option("-v, --verbose", "progress on stderr", false);
 }
@@ -121,7 +157,8 @@ function trainingOptions(cmd: Command): Command {
 function boundedPositive(max: number) {
   return (value: string): number => {
     const n = positiveOption(value);
-    if (n > max) throw new InvalidArgumentError(`must be at most ${max}, got "${value}"`);
+    if (n > max)
+      throw new InvalidArgumentError(`must be at most ${max}, got "${value}"`);
     return n;
   };
 }
@@ -130,13 +167,17 @@ function boundedPositive(max: number) {
 function boundedNonNegative(max: number) {
   return (value: string): number => {
     const n = nonNegative(value);
-    if (n > max) throw new InvalidArgumentError(`must be at most ${max}, got "${value}"`);
+    if (n > max)
+      throw new InvalidArgumentError(`must be at most ${max}, got "${value}"`);
     return n;
   };
 }
 
 /** Options that would be silently ignored are errors instead. */
-function checkTrainingCombination(flags: TrainingFlags, fromCli: (name: string) => boolean): void {
+function checkTrainingCombination(
+  flags: TrainingFlags,
+  fromCli: (name: string) => boolean,
+): void {
   if (flags.mu !== undefined && flags.algorithm !== "fedprox") {
     throw new UsageError("--mu applies to --algorithm fedprox only");
   }
@@ -144,14 +185,29 @@ function checkTrainingCombination(flags: TrainingFlags, fromCli: (name: string) 
     throw new UsageError("--clip applies with --dp-noise only");
   }
   const forestOnly = ["trees"];
-  const logisticOnly = ["algorithm", "rounds", "localEpochs", "lr", "mu", "fraction", "secure", "dpNoise", "clip"];
-  const [misplaced, model] = flags.model === "forest" ? [logisticOnly, "forest"] : [forestOnly, "logistic"];
+  const logisticOnly = [
+    "algorithm",
+    "rounds",
+    "localEpochs",
+    "lr",
+    "mu",
+    "fraction",
+    "secure",
+    "dpNoise",
+    "clip",
+  ];
+  const [misplaced, model] =
+    flags.model === "forest"
+      ? [logisticOnly, "forest"]
+      : [forestOnly, "logistic"];
   for (const name of misplaced) {
     if (fromCli(name)) {
       const flag = "--" + name.replace(/[A-Z]/g, (c) => "-" + c.toLowerCase());
       throw new UsageError(
         `${flag} does not apply to --model ${model}` +
-          (model === "forest" ? " (a federated forest is one round: each client grows trees once)" : ""),
+          (model === "forest"
+            ? " (a federated forest is one round: each client grows trees once)"
+            : ""),
       );
     }
   }
@@ -175,9 +231,14 @@ function fedOptions(flags: TrainingFlags) {
 }
 
 /** Defines the command and its subcommands; `io` receives all output. */
-export function federatedCommand(io: CliIO, setExit: (code: number) => void): Command {
+export function federatedCommand(
+  io: CliIO,
+  setExit: (code: number) => void,
+): Command {
   return new Command("federated")
-    .description("federated learning: FedAvg/FedProx or a federated forest, simulated or over WebSocket")
+    .description(
+      "federated learning: FedAvg/FedProx or a federated forest, simulated or over WebSocket",
+    )
     .addHelpText("after", EXAMPLES)
     .addCommand(wire(runCommand(io, setExit), io), { isDefault: true })
     .addCommand(wire(serveCommand(io, setExit), io))
@@ -186,20 +247,43 @@ export function federatedCommand(io: CliIO, setExit: (code: number) => void): Co
 
 function runCommand(io: CliIO, setExit: (code: number) => void): Command {
   return trainingOptions(new Command("run"))
-    .description("simulate clients in worker threads; compare with centralised and local-only models")
-    .option("--data <file.csv>", "share this CSV file among the clients (default the course's synthetic clients)")
+    .description(
+      "simulate clients in worker threads; compare with centralised and local-only models",
+    )
+    .option(
+      "--data <file.csv>",
+      "share this CSV file among the clients (default the course's synthetic clients)",
+    )
     .option("--label <column>", "label column of --data")
-    .option("--partition <kind>", "iid or label-skew (with --data)", choiceOption(PARTITIONS), "iid")
-    .option("--clients <n>", "clients (with --data; the course has 3)", intOption(1, 64), 3)
+    .option(
+      "--partition <kind>",
+      "iid or label-skew (with --data)",
+      choiceOption(PARTITIONS),
+      "iid",
+    )
+    .option(
+      "--clients <n>",
+      "clients (with --data; the course has 3)",
+      intOption(1, 64),
+      3,
+    )
     .option("--no-scale", "do not standardise --data's features")
-    .option("--backend <name>", "kernels: wasm or ts", choiceOption(BACKENDS), "wasm")
+    .option(
+      "--backend <name>",
+      "kernels: wasm or ts",
+      choiceOption(BACKENDS),
+      "wasm",
+    )
     .action(async (flags: RunFlags, cmd: Command) => {
-      const fromCli = (name: string) => cmd.getOptionValueSource(name) === "cli";
+      const fromCli = (name: string) =>
+        cmd.getOptionValueSource(name) === "cli";
       checkTrainingCombination(flags, fromCli);
       if (!flags.data) {
-        if (fromCli("scale")) throw new UsageError("--no-scale applies to --data only");
+        if (fromCli("scale"))
+          throw new UsageError("--no-scale applies to --data only");
         for (const name of ["label", "partition", "clients"]) {
-          if (fromCli(name)) throw new UsageError(`--${name} applies to --data only`);
+          if (fromCli(name))
+            throw new UsageError(`--${name} applies to --data only`);
         }
       } else if (!flags.label) {
         throw new UsageError("--data needs --label COLUMN");
@@ -210,7 +294,13 @@ function runCommand(io: CliIO, setExit: (code: number) => void): Command {
         ...fedOptions(flags),
         scale: flags.data ? flags.scale : false,
         clients: flags.data ? flags.clients : 3,
-        data: flags.data ? { path: flags.data, label: flags.label as string, partition: flags.partition } : undefined,
+        data: flags.data
+          ? {
+              path: flags.data,
+              label: flags.label as string,
+              partition: flags.partition,
+            }
+          : undefined,
         backend: flags.backend,
         onRound: (r) => report.report(roundLine(r, flags.rounds)),
       });
@@ -224,16 +314,49 @@ function runCommand(io: CliIO, setExit: (code: number) => void): Command {
 function serveCommand(io: CliIO, setExit: (code: number) => void): Command {
   return trainingOptions(new Command("serve"))
     .description("coordinate clients over WebSocket on 127.0.0.1")
-    .option("--port <n>", "port on 127.0.0.1 (0 = any free port)", intOption(0, 65535), 0)
-    .option("--clients <n>", "clients to wait for before the first round", intOption(1, 1000), 2)
-    .option("--min-clients <n>", "a round completes with at least this many answers", intOption(1, 1000), 1)
-    .option("--no-scale", "do not standardise features (federated mean and variance)")
-    .option("--join-timeout <s>", "seconds to wait for --clients clients", intOption(1, 86_400), 120)
-    .option("--request-timeout <s>", "seconds a client may take per request", intOption(1, 86_400), 30)
+    .option(
+      "--port <n>",
+      "port on 127.0.0.1 (0 = any free port)",
+      intOption(0, 65535),
+      0,
+    )
+    .option(
+      "--clients <n>",
+      "clients to wait for before the first round",
+      intOption(1, 1000),
+      2,
+    )
+    .option(
+      "--min-clients <n>",
+      "a round completes with at least this many answers",
+      intOption(1, 1000),
+      1,
+    )
+    .option(
+      "--no-scale",
+      "do not standardise features (federated mean and variance)",
+    )
+    .option(
+      "--join-timeout <s>",
+      "seconds to wait for --clients clients",
+      intOption(1, 86_400),
+      120,
+    )
+    .option(
+      "--request-timeout <s>",
+      "seconds a client may take per request",
+      intOption(1, 86_400),
+      30,
+    )
     .action(async (flags: ServeFlags, cmd: Command) => {
-      checkTrainingCombination(flags, (name) => cmd.getOptionValueSource(name) === "cli");
+      checkTrainingCombination(
+        flags,
+        (name) => cmd.getOptionValueSource(name) === "cli",
+      );
       if (flags.minClients > flags.clients) {
-        throw new UsageError(`--min-clients must be at most --clients (${flags.clients}), got ${flags.minClients}`);
+        throw new UsageError(
+          `--min-clients must be at most --clients (${flags.clients}), got ${flags.minClients}`,
+        );
       }
       const { FederatedServer } = await import("../federated/server.js");
       const server = await FederatedServer.start({
@@ -250,7 +373,11 @@ function serveCommand(io: CliIO, setExit: (code: number) => void): Command {
       io.stderr(`listening on ${server.url}\n`);
       try {
         const run = await server.done;
-        io.stdout(flags.json ? JSON.stringify(serveSummary(run, flags), null, 2) + "\n" : formatServe(run, io));
+        io.stdout(
+          flags.json
+            ? JSON.stringify(serveSummary(run, flags), null, 2) + "\n"
+            : formatServe(run, io),
+        );
         setExit(0);
       } finally {
         await server.close();
@@ -260,16 +387,32 @@ function serveCommand(io: CliIO, setExit: (code: number) => void): Command {
 
 function joinCommand(io: CliIO, setExit: (code: number) => void): Command {
   return new Command("join")
-    .description("take part in a federated run with a local CSV file; its rows never leave")
-    .requiredOption("--server <url>", "the coordinator, e.g. ws://127.0.0.1:8765 (required)")
+    .description(
+      "take part in a federated run with a local CSV file; its rows never leave",
+    )
+    .requiredOption(
+      "--server <url>",
+      "the coordinator, e.g. ws://127.0.0.1:8765 (required)",
+    )
     .requiredOption("--data <file.csv>", "this client's data")
     .requiredOption("--label <column>", "label column of --data")
-    .option("--backend <name>", "kernels: wasm or ts", choiceOption(BACKENDS), "wasm")
-    .option("--timeout <s>", "give up after this many seconds", intOption(1, 86_400), 600)
+    .option(
+      "--backend <name>",
+      "kernels: wasm or ts",
+      choiceOption(BACKENDS),
+      "wasm",
+    )
+    .option(
+      "--timeout <s>",
+      "give up after this many seconds",
+      intOption(1, 86_400),
+      600,
+    )
     .option("--json", "print the result as JSON", false)
     .option("-v, --verbose", "events on stderr", false)
     .action(async (flags: JoinFlags) => {
-      const { checkServerUrl, joinFederation } = await import("../federated/client.js");
+      const { checkServerUrl, joinFederation } =
+        await import("../federated/client.js");
       checkServerUrl(flags.server as string);
       const table = readCsvFile(flags.data, { label: flags.label });
       const result = await joinFederation({
@@ -279,8 +422,17 @@ function joinCommand(io: CliIO, setExit: (code: number) => void): Command {
         timeoutMs: flags.timeout * 1000,
         onLog: flags.verbose ? (line) => io.stderr(`${line}\n`) : undefined,
       });
-      const out = { client: result.client, nSamples: table.X.rows, requests: result.requests, summary: result.summary };
-      io.stdout(flags.json ? JSON.stringify(out) + "\n" : `${out.client}: ${out.requests} requests answered, ${out.nSamples} samples kept local\n`);
+      const out = {
+        client: result.client,
+        nSamples: table.X.rows,
+        requests: result.requests,
+        summary: result.summary,
+      };
+      io.stdout(
+        flags.json
+          ? JSON.stringify(out) + "\n"
+          : `${out.client}: ${out.requests} requests answered, ${out.nSamples} samples kept local\n`,
+      );
       setExit(0);
     });
 }
@@ -289,19 +441,32 @@ function roundLine(r: RoundRecord, total: number): string {
   const w = String(total).length;
   const acc = Number.isNaN(r.accuracy) ? "n/a" : r.accuracy.toFixed(4);
   const loss = Number.isNaN(r.logLoss) ? "n/a" : r.logLoss.toFixed(4);
-  const dropped = r.dropped.length > 0 ? `  dropped ${r.dropped.join(",")}` : "";
+  const dropped =
+    r.dropped.length > 0 ? `  dropped ${r.dropped.join(",")}` : "";
   return `round ${String(r.round).padStart(w)}/${total}  accuracy ${acc}  log-loss ${loss}${dropped}`;
 }
 
 function serveSummary(run: FederatedRun, flags: ServeFlags) {
   return {
     algorithm: run.model === "forest" ? "forest-union" : flags.algorithm,
-    rounds: run.rounds.map(({ round, accuracy, logLoss, clients, dropped, noiseStd }) => ({
-      round, accuracy, logLoss, clients, dropped, noiseStd,
-    })),
+    rounds: run.rounds.map(
+      ({ round, accuracy, logLoss, clients, dropped, noiseStd }) => ({
+        round,
+        accuracy,
+        logLoss,
+        clients,
+        dropped,
+        noiseStd,
+      }),
+    ),
     noiseMultiplier: run.noiseMultiplier,
     params: run.params
-      ? Object.fromEntries(Object.entries(run.params).map(([k, t]) => [k, { shape: t.shape, values: Array.from(t.values) }]))
+      ? Object.fromEntries(
+          Object.entries(run.params).map(([k, t]) => [
+            k,
+            { shape: t.shape, values: Array.from(t.values) },
+          ]),
+        )
       : null,
     classes: run.config.classes,
   };
@@ -311,9 +476,15 @@ function formatServe(run: FederatedRun, io: Pick<CliIO, "columns">): string {
   return `${roundTable(run.rounds)}\n\n${roundChart(run.rounds, io.columns)}\n`;
 }
 
-const fmt = (x: number | null) => (x === null || Number.isNaN(x) ? "n/a" : x.toFixed(4));
+const fmt = (x: number | null) =>
+  x === null || Number.isNaN(x) ? "n/a" : x.toFixed(4);
 
-function roundTable(rounds: readonly Pick<RoundRecord, "round" | "accuracy" | "logLoss" | "clients" | "dropped">[]): string {
+function roundTable(
+  rounds: readonly Pick<
+    RoundRecord,
+    "round" | "accuracy" | "logLoss" | "clients" | "dropped"
+  >[],
+): string {
   return formatTable(
     [
       { header: "round", align: "right" },
@@ -323,14 +494,18 @@ function roundTable(rounds: readonly Pick<RoundRecord, "round" | "accuracy" | "l
     ],
     rounds.map((r) => [
       String(r.round),
-      String(r.clients.length) + (r.dropped.length ? ` (-${r.dropped.length})` : ""),
+      String(r.clients.length) +
+        (r.dropped.length ? ` (-${r.dropped.length})` : ""),
       fmt(r.accuracy),
       fmt(r.logLoss),
     ]),
   );
 }
 
-function roundChart(rounds: readonly Pick<RoundRecord, "accuracy" | "logLoss">[], columns: number): string {
+function roundChart(
+  rounds: readonly Pick<RoundRecord, "accuracy" | "logLoss">[],
+  columns: number,
+): string {
   if (rounds.length < 2) return "";
   return lineChart(
     [
@@ -349,10 +524,15 @@ function roundChart(rounds: readonly Pick<RoundRecord, "accuracy" | "logLoss">[]
 }
 
 /** The report of a `federated` run. */
-export function formatFederated(r: FederatedExperimentResult, io: Pick<CliIO, "columns">): string {
+export function formatFederated(
+  r: FederatedExperimentResult,
+  io: Pick<CliIO, "columns">,
+): string {
   const privacy = [
     r.secure ? "secure aggregation" : "",
-    r.noiseMultiplier > 0 ? `DP noise multiplier ${r.noiseMultiplier}, clip ${r.clipNorm}` : "",
+    r.noiseMultiplier > 0
+      ? `DP noise multiplier ${r.noiseMultiplier}, clip ${r.clipNorm}`
+      : "",
   ].filter(Boolean);
   const head = [
     `Federated ${r.model === "forest" ? "forest (union of client forests)" : `logistic regression (${r.algorithm})`} ` +
@@ -360,19 +540,44 @@ export function formatFederated(r: FederatedExperimentResult, io: Pick<CliIO, "c
     `${r.clientData.length} clients${r.setting === "course" ? " (label thresholds 0, 1, 0.5)" : ""}, ` +
       `${r.rounds.length} round(s), seed ${r.seed}${privacy.length ? `, ${privacy.join(", ")}` : ""}`,
   ];
-  const classes = [...new Set(r.clientData.flatMap((c) => Object.keys(c.classCounts)))];
+  const classes = [
+    ...new Set(r.clientData.flatMap((c) => Object.keys(c.classCounts))),
+  ];
   const balance = formatTable(
-    [{ header: "client" }, { header: "samples", align: "right" }, ...classes.map((c) => ({ header: `class ${c}`, align: "right" as const }))],
-    r.clientData.map((c) => [c.client, String(c.nSamples), ...classes.map((k) => String(c.classCounts[k] ?? 0))]),
+    [
+      { header: "client" },
+      { header: "samples", align: "right" },
+      ...classes.map((c) => ({
+        header: `class ${c}`,
+        align: "right" as const,
+      })),
+    ],
+    r.clientData.map((c) => [
+      c.client,
+      String(c.nSamples),
+      ...classes.map((k) => String(c.classCounts[k] ?? 0)),
+    ]),
   );
   const last = r.rounds[r.rounds.length - 1];
   const best = Math.max(...r.localOnly.map((l) => l.accuracy));
   const compare = formatTable(
-    [{ header: "model" }, { header: "accuracy", align: "right" }, { header: "log-loss", align: "right" }],
+    [
+      { header: "model" },
+      { header: "accuracy", align: "right" },
+      { header: "log-loss", align: "right" },
+    ],
     [
       ["federated (global)", fmt(last.accuracy), fmt(last.logLoss)],
-      ["centralised (pooled data)", fmt(r.centralized.accuracy), fmt(r.centralized.logLoss)],
-      ...r.localOnly.map((l) => [`local only: ${l.client}`, fmt(l.accuracy), fmt(l.logLoss)]),
+      [
+        "centralised (pooled data)",
+        fmt(r.centralized.accuracy),
+        fmt(r.centralized.logLoss),
+      ],
+      ...r.localOnly.map((l) => [
+        `local only: ${l.client}`,
+        fmt(l.accuracy),
+        fmt(l.logLoss),
+      ]),
     ],
   );
   const chart = roundChart(r.rounds, io.columns);

@@ -47,7 +47,10 @@ Examples:
 `;
 
 /** Defines the command on `program`; `io` receives all output. */
-export function fusionCommand(io: CliIO, setExit: (code: number) => void): Command {
+export function fusionCommand(
+  io: CliIO,
+  setExit: (code: number) => void,
+): Command {
   return new Command("fusion")
     .description(
       "compare early, late and cross fusion with single-modality baselines",
@@ -76,8 +79,18 @@ export function fusionCommand(io: CliIO, setExit: (code: number) => void): Comma
       "logistic",
     )
     .option("--trees <n>", "trees per random forest", intOption(1, 10_000), 100)
-    .option("--backend <name>", "kernels: wasm or ts", choiceOption(BACKENDS), "wasm")
-    .option("--seed <n>", "seed of data, split and models", intOption(0, 2 ** 32 - 1), 42)
+    .option(
+      "--backend <name>",
+      "kernels: wasm or ts",
+      choiceOption(BACKENDS),
+      "wasm",
+    )
+    .option(
+      "--seed <n>",
+      "seed of data, split and models",
+      intOption(0, 2 ** 32 - 1),
+      42,
+    )
     .option(
       "--test-size <x>",
       "test fraction in (0, 1) or row count (default: 0.2 synthetic, 0.25 otherwise)",
@@ -88,8 +101,18 @@ export function fusionCommand(io: CliIO, setExit: (code: number) => void): Comma
       "head (first rows train) or stratified (default: head for synthetic)",
       choiceOption(["head", "stratified"] as const),
     )
-    .option("--samples <n>", "rows of synthetic data (10 to 10^6)", intOption(10, 1_000_000), 1000)
-    .option("--cross-k <k>", "features per modality in pairwise products", intOption(1), 3)
+    .option(
+      "--samples <n>",
+      "rows of synthetic data (10 to 10^6)",
+      intOption(10, 1_000_000),
+      1000,
+    )
+    .option(
+      "--cross-k <k>",
+      "features per modality in pairwise products",
+      intOption(1),
+      3,
+    )
     .option("--no-scale", "do not standardise features")
     .option(
       "--max-iter <n>",
@@ -102,13 +125,17 @@ export function fusionCommand(io: CliIO, setExit: (code: number) => void): Comma
     .option("-v, --verbose", "progress on stderr", false)
     .addHelpText("after", EXAMPLES)
     .action(async (flags: FusionFlags, cmd: Command) => {
-      checkCombination(flags, (name) => cmd.getOptionValueSource(name) === "cli");
+      checkCombination(
+        flags,
+        (name) => cmd.getOptionValueSource(name) === "cli",
+      );
       const data = await loadData(flags);
       checkTestSize(flags.testSize, data.y.length);
       const synthetic = flags.dataset === "synthetic" && !flags.modality;
       const report = progress(io, flags.verbose);
       const t0 = performance.now();
-      const models: ModelName[] = flags.model === "both" ? [...MODEL_NAMES] : [flags.model];
+      const models: ModelName[] =
+        flags.model === "both" ? [...MODEL_NAMES] : [flags.model];
       const result = runFusion(data, {
         models,
         nEstimators: flags.trees,
@@ -133,7 +160,10 @@ export function fusionCommand(io: CliIO, setExit: (code: number) => void): Comma
         );
       }
       if (flags.json) {
-        io.stdout(JSON.stringify({ ...result, model: flags.model, seconds }, null, 2) + "\n");
+        io.stdout(
+          JSON.stringify({ ...result, model: flags.model, seconds }, null, 2) +
+            "\n",
+        );
       } else {
         io.stdout(formatFusion(result, models, io, seconds));
       }
@@ -149,10 +179,14 @@ async function loadData(flags: FusionFlags): Promise<MultiViewDataset> {
       );
     }
     if (!flags.label) {
-      throw new UsageError("--label must name the label column of the --modality files");
+      throw new UsageError(
+        "--label must name the label column of the --modality files",
+      );
     }
     const { loadModalities } = await import("../data/modalities.js");
-    const name = flags.modality.map((m) => m.path.split(/[\\/]/).pop()).join(" + ");
+    const name = flags.modality
+      .map((m) => m.path.split(/[\\/]/).pop())
+      .join(" + ");
     return loadModalities(flags.modality, { label: flags.label, name });
   }
   if (flags.label) throw new UsageError("--label goes with --modality");
@@ -164,11 +198,15 @@ async function loadData(flags: FusionFlags): Promise<MultiViewDataset> {
     const known = Object.keys(MFEAT_VIEWS);
     for (const v of flags.views ?? []) {
       if (!known.includes(v)) {
-        throw new UsageError(`--views must name mfeat views (${known.join(", ")}), got "${v}"`);
+        throw new UsageError(
+          `--views must name mfeat views (${known.join(", ")}), got "${v}"`,
+        );
       }
     }
     if (flags.views && flags.views.length < 2) {
-      throw new UsageError(`--views must name at least 2 views, got ${flags.views.length}`);
+      throw new UsageError(
+        `--views must name at least 2 views, got ${flags.views.length}`,
+      );
     }
     return loadMfeat(flags.views as (keyof typeof MFEAT_VIEWS)[] | undefined);
   }
@@ -176,7 +214,10 @@ async function loadData(flags: FusionFlags): Promise<MultiViewDataset> {
 }
 
 /** Options that belong to another data source are errors, not ignored. */
-function checkCombination(flags: FusionFlags, given: (name: string) => boolean): void {
+function checkCombination(
+  flags: FusionFlags,
+  given: (name: string) => boolean,
+): void {
   const source = flags.modality ? "--modality" : `--dataset ${flags.dataset}`;
   const foreign: [string, boolean][] = [
     ["--dataset", Boolean(flags.modality) && given("dataset")],
@@ -187,7 +228,9 @@ function checkCombination(flags: FusionFlags, given: (name: string) => boolean):
     ["--max-iter", flags.model === "forest"],
   ];
   for (const [option, misplaced] of foreign) {
-    const key = option.slice(2).replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
+    const key = option
+      .slice(2)
+      .replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
     if (misplaced && given(key)) {
       throw new UsageError(
         option === "--dataset"
@@ -208,7 +251,11 @@ function checkTestSize(testSize: number | undefined, nSamples: number): void {
   }
 }
 
-function warnNotConverged(io: CliIO, result: FusionResult, maxIter: number): void {
+function warnNotConverged(
+  io: CliIO,
+  result: FusionResult,
+  maxIter: number,
+): void {
   const rows = result.results.filter((r) => !r.converged);
   if (rows.length === 0) return;
   io.stderr(
@@ -230,7 +277,9 @@ export function formatFusion(
   io: Pick<CliIO, "columns" | "color">,
   seconds: number,
 ): string {
-  const views = result.modalities.map((m) => `${m.name} ${m.nFeatures}`).join(", ");
+  const views = result.modalities
+    .map((m) => `${m.name} ${m.nFeatures}`)
+    .join(", ");
   const floor = result.majority;
   const rows = result.results.filter((r) => models.includes(r.model));
   const best = Math.max(...rows.map((r) => r.accuracy));
@@ -244,7 +293,10 @@ export function formatFusion(
     ? groupedBarChart(
         methods.map((method) => ({
           label: method,
-          values: models.map((m) => rows.find((r) => r.method === method && r.model === m)!.accuracy),
+          values: models.map(
+            (m) =>
+              rows.find((r) => r.method === method && r.model === m)!.accuracy,
+          ),
         })),
         models.map((m) => MODEL_TITLES[m]),
         { width, min, max: 1, digits: 4, title, color: io.color },

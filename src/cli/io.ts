@@ -29,7 +29,8 @@ export function processIO(): CliIO {
       throw err;
     });
   }
-  const noColor = process.env.NO_COLOR !== undefined && process.env.NO_COLOR !== "";
+  const noColor =
+    process.env.NO_COLOR !== undefined && process.env.NO_COLOR !== "";
   return {
     stdout: (text) => void out.write(text),
     stderr: (text) => void process.stderr.write(text),

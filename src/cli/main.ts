@@ -26,16 +26,23 @@ const VERSION = "0.1.0";
  */
 export function isUserError(err: unknown): boolean {
   if (err instanceof UsageError || err instanceof DataError) return true;
-  if (err instanceof FederationError || err instanceof WasmMemoryError) return true;
+  if (err instanceof FederationError || err instanceof WasmMemoryError)
+    return true;
   if (err instanceof RangeError || err instanceof TypeError) {
     if ((err as NodeJS.ErrnoException).code) return false;
-    return /\bmust\b|\bgot\b/.test(err.message) && !/^to(Fixed|Precision)\(\)/.test(err.message);
+    return (
+      /\bmust\b|\bgot\b/.test(err.message) &&
+      !/^to(Fixed|Precision)\(\)/.test(err.message)
+    );
   }
   return false;
 }
 
 /** Runs the program on `argv` (without node and script); resolves to the exit code. */
-export async function main(argv: readonly string[], io: CliIO = processIO()): Promise<number> {
+export async function main(
+  argv: readonly string[],
+  io: CliIO = processIO(),
+): Promise<number> {
   let exitCode = 0;
   const setExit = (code: number) => (exitCode = code);
   const program = new Command("wasmlearn")
@@ -73,8 +80,10 @@ export async function main(argv: readonly string[], io: CliIO = processIO()): Pr
       return err.exitCode === 0 ? 0 : 1;
     }
     // one line: messages quoting parsers (JSON.parse) may hold newlines
-    const message = (err instanceof Error ? err.message : String(err))
-      .replace(/\s*\n\s*/g, " ");
+    const message = (err instanceof Error ? err.message : String(err)).replace(
+      /\s*\n\s*/g,
+      " ",
+    );
     if (isUserError(err)) {
       io.stderr(`error: ${message}\n`);
       return 1;

@@ -28,7 +28,10 @@ Examples:
 const MAX_WIDTH = 100;
 
 /** Defines the command; `io` receives all output. */
-export function overviewCommand(io: CliIO, setExit: (code: number) => void): Command {
+export function overviewCommand(
+  io: CliIO,
+  setExit: (code: number) => void,
+): Command {
   return new Command("overview")
     .description(
       "multimodal learning: applications, research trends and the " +
@@ -71,7 +74,10 @@ export function formatOverview(data: Overview, look: OverviewLook): string {
   return [
     heading,
     applicationsTable(data, look),
-    shareChart(data.domainShares.items, { ...look, title: data.domainShares.title }),
+    shareChart(data.domainShares.items, {
+      ...look,
+      title: data.domainShares.title,
+    }),
     trendChart(data, look),
     accuracyChart(data, look),
     barChart(data.challengeDifficulty.items, {
@@ -94,18 +100,29 @@ function applicationsTable(data: Overview, look: OverviewLook): string {
   const { width, ascii } = look;
   const gap = 2;
   const free = width - 3 * gap;
-  const widths = [0.22, 0.3, 0.22].map((f) => Math.max(4, Math.floor(free * f)));
+  const widths = [0.22, 0.3, 0.22].map((f) =>
+    Math.max(4, Math.floor(free * f)),
+  );
   widths.push(Math.max(4, free - widths[0] - widths[1] - widths[2]));
 
   const rows: string[][] = [];
   data.applications.forEach((app, i) => {
     if (i > 0) rows.push(["", "", "", ""]);
-    const cells = [app.name, app.does, app.techniques.join(", "), app.challenges.join(", ")]
-      .map((text, j) => wrapText(text, widths[j]));
+    const cells = [
+      app.name,
+      app.does,
+      app.techniques.join(", "),
+      app.challenges.join(", "),
+    ].map((text, j) => wrapText(text, widths[j]));
     const nLines = Math.max(...cells.map((c) => c.length));
     for (let k = 0; k < nLines; k++) rows.push(cells.map((c) => c[k] ?? ""));
   });
-  const headers = ["application", "what it does", "core techniques", "main challenges"];
+  const headers = [
+    "application",
+    "what it does",
+    "core techniques",
+    "main challenges",
+  ];
   const columns = headers.map((h, j) => ({ header: truncate(h, widths[j]) }));
   return [
     "Applications of multimodal learning",
@@ -133,13 +150,17 @@ function accuracyChart(data: Overview, look: OverviewLook): string {
   }));
   // A baseline of 0.5 makes the 0.02 gaps on the easy tasks visible; the
   // scale line under the bars prints it.
-  return groupedBarChart(groups, a.series.map((s) => s.name), {
-    ...look,
-    title: `${a.title} (test accuracy)`,
-    digits: 2,
-    min: 0.5,
-    max: 1,
-  });
+  return groupedBarChart(
+    groups,
+    a.series.map((s) => s.name),
+    {
+      ...look,
+      title: `${a.title} (test accuracy)`,
+      digits: 2,
+      min: 0.5,
+      max: 1,
+    },
+  );
 }
 
 function timelineTable(data: Overview, look: OverviewLook): string {

@@ -6,8 +6,11 @@ export function intOption(min: number, max = Number.MAX_SAFE_INTEGER) {
   return (value: string): number => {
     const n = Number(value);
     if (value.trim() === "" || !Number.isInteger(n) || n < min || n > max) {
-      const range = max === Number.MAX_SAFE_INTEGER ? `>= ${min}` : `from ${min} to ${max}`;
-      throw new InvalidArgumentError(`must be an integer ${range}, got "${value}"`);
+      const range =
+        max === Number.MAX_SAFE_INTEGER ? `>= ${min}` : `from ${min} to ${max}`;
+      throw new InvalidArgumentError(
+        `must be an integer ${range}, got "${value}"`,
+      );
     }
     return n;
   };
@@ -25,7 +28,9 @@ export function positiveOption(value: string): number {
 /** A test size: a fraction in (0, 1) or a whole number of rows >= 1. */
 export function testSizeOption(value: string): number {
   const n = Number(value);
-  const ok = value.trim() !== "" && Number.isFinite(n) &&
+  const ok =
+    value.trim() !== "" &&
+    Number.isFinite(n) &&
     ((n > 0 && n < 1) || (Number.isInteger(n) && n >= 1));
   if (!ok) {
     throw new InvalidArgumentError(
@@ -51,7 +56,9 @@ export function choiceOption<T extends string>(choices: readonly T[]) {
 export function listOption(value: string): string[] {
   const items = value.split(",").map((s) => s.trim());
   if (items.length === 0 || items.some((s) => s === "")) {
-    throw new InvalidArgumentError(`must be a comma-separated list, got "${value}"`);
+    throw new InvalidArgumentError(
+      `must be a comma-separated list, got "${value}"`,
+    );
   }
   return items;
 }
@@ -65,5 +72,8 @@ export function modalityOption(
   if (eq <= 0 || eq === value.length - 1) {
     throw new InvalidArgumentError(`must be NAME=FILE.csv, got "${value}"`);
   }
-  return [...previous, { name: value.slice(0, eq).trim(), path: value.slice(eq + 1).trim() }];
+  return [
+    ...previous,
+    { name: value.slice(0, eq).trim(), path: value.slice(eq + 1).trim() },
+  ];
 }

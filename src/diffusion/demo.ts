@@ -65,23 +65,38 @@ function mse(a: ArrayLike<number>, b: ArrayLike<number>): number {
  * variant is DDPM with variance beta_t, the course's formula.
  * @throws RangeError for an unknown schedule or steps < 1
  */
-export function runCourseDemo(options: CourseDemoOptions = {}): CourseDemoResult {
-  const { schedule: kind = "linear", steps = 50, seed = 42, backend = "wasm" } = options;
+export function runCourseDemo(
+  options: CourseDemoOptions = {},
+): CourseDemoResult {
+  const {
+    schedule: kind = "linear",
+    steps = 50,
+    seed = 42,
+    backend = "wasm",
+  } = options;
   checkInteger("steps", steps, 1);
   const schedule = makeSchedule(kind, steps);
   const x0 = courseSignal(seed);
   const L = x0.length;
-  const timesteps = [...new Set([0, Math.round(steps / 5), Math.round(steps / 2), steps - 1])]
-    .filter((t) => t < steps);
+  const timesteps = [
+    ...new Set([0, Math.round(steps / 5), Math.round(steps / 2), steps - 1]),
+  ].filter((t) => t < steps);
 
   // Forward samples q(x_t | x_0), one fresh noise draw per timestep.
   const rng = new Rng(seed + 1);
   const be = getBackend(backend);
-  const x0Rows = matrix(timesteps.length, L, new Float64Array(timesteps.length * L));
+  const x0Rows = matrix(
+    timesteps.length,
+    L,
+    new Float64Array(timesteps.length * L),
+  );
   timesteps.forEach((_, i) => x0Rows.data.set(x0, i * L));
   const forward = be.diffusionQSample(
-    x0Rows, Int32Array.from(timesteps), rng.fillNormal(timesteps.length * L),
-    schedule.sqrtAlphasCumprod, schedule.sqrtOneMinusAlphasCumprod,
+    x0Rows,
+    Int32Array.from(timesteps),
+    rng.fillNormal(timesteps.length * L),
+    schedule.sqrtAlphasCumprod,
+    schedule.sqrtOneMinusAlphasCumprod,
   );
   const xLast = forward.slice((timesteps.length - 1) * L);
 
@@ -95,11 +110,19 @@ export function runCourseDemo(options: CourseDemoOptions = {}): CourseDemoResult
   let oracle: Float64Array;
   let course: Float64Array;
   try {
-    oracle = session.reverse(xLast, reversePlan(schedule), { source: "oracle", x0, seed: seed + 2 });
-    course = session.reverse(xLast, reversePlan(schedule, { variance: "large" }), {
-      source: "fresh",
-      seed: seed + 3,
+    oracle = session.reverse(xLast, reversePlan(schedule), {
+      source: "oracle",
+      x0,
+      seed: seed + 2,
     });
+    course = session.reverse(
+      xLast,
+      reversePlan(schedule, { variance: "large" }),
+      {
+        source: "fresh",
+        seed: seed + 3,
+      },
+    );
   } finally {
     session.dispose();
   }

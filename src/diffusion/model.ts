@@ -57,8 +57,17 @@ export interface NoisePredictorOptions {
 }
 
 const OPTION_NAMES = [
-  "length", "hiddenSizes", "embedDim", "schedule", "nTimesteps", "betaStart",
-  "betaEnd", "precondition", "sigmaData", "backend", "seed",
+  "length",
+  "hiddenSizes",
+  "embedDim",
+  "schedule",
+  "nTimesteps",
+  "betaStart",
+  "betaEnd",
+  "precondition",
+  "sigmaData",
+  "backend",
+  "seed",
 ] as const;
 
 /** A saved model: its options and parameters, plain JSON. */
@@ -117,7 +126,10 @@ export function timeEmbedding(nTimesteps: number, dim: number): Float64Array {
  * an unscaled network must reproduce its 100-value input through its
  * hidden layers, and the x0 estimate divides its error by a ~ 0.005.
  */
-export function preconditioning(schedule: Schedule, sigmaData: number): Precondition {
+export function preconditioning(
+  schedule: Schedule,
+  sigmaData: number,
+): Precondition {
   const T = schedule.nTimesteps;
   const cIn = new Float64Array(T);
   const cSkip = new Float64Array(T);
@@ -153,7 +165,11 @@ export class NoisePredictor {
    * @throws RangeError for a value out of range
    */
   constructor(options: NoisePredictorOptions = {}) {
-    const o = checkOptions("options", options, OPTION_NAMES) as NoisePredictorOptions;
+    const o = checkOptions(
+      "options",
+      options,
+      OPTION_NAMES,
+    ) as NoisePredictorOptions;
     this.length = checkInteger("length", o.length ?? SIGNAL_LENGTH, 2);
     if (this.length > 100_000) {
       throw new RangeError(`length must be at most 100000, got ${this.length}`);
@@ -167,7 +183,9 @@ export class NoisePredictor {
     this.betaEnd = checkNumber("betaEnd", o.betaEnd ?? BETA_END);
     const kind = o.schedule ?? "cosine";
     if (!SCHEDULE_KINDS.includes(kind)) {
-      throw new RangeError(`schedule must be one of ${SCHEDULE_KINDS.join(", ")}, got ${JSON.stringify(kind)}`);
+      throw new RangeError(
+        `schedule must be one of ${SCHEDULE_KINDS.join(", ")}, got ${JSON.stringify(kind)}`,
+      );
     }
     this.schedule = makeSchedule(kind, o.nTimesteps ?? 100, {
       betaStart: this.betaStart,
@@ -175,16 +193,25 @@ export class NoisePredictor {
     });
     this.precondition = o.precondition ?? true;
     if (typeof this.precondition !== "boolean") {
-      throw new TypeError(`precondition must be a boolean, got ${describe(this.precondition)}`);
+      throw new TypeError(
+        `precondition must be a boolean, got ${describe(this.precondition)}`,
+      );
     }
     this.sigmaData = checkPositive("sigmaData", o.sigmaData ?? 1);
     this.backend = checkBackend(o.backend ?? "wasm");
-    this.params = initParams(this.sizes(), checkInteger("seed", o.seed ?? 0, 0));
+    this.params = initParams(
+      this.sizes(),
+      checkInteger("seed", o.seed ?? 0, 0),
+    );
   }
 
   /** Layer widths: length + embedDim, the hidden sizes, length. */
   sizes(): Int32Array {
-    return Int32Array.from([this.length + this.embedDim, ...this.hiddenSizes, this.length]);
+    return Int32Array.from([
+      this.length + this.embedDim,
+      ...this.hiddenSizes,
+      this.length,
+    ]);
   }
 
   /** A resident session over this model (and training data, if given). */
@@ -215,7 +242,9 @@ export class NoisePredictor {
   predictNoise(xt: MatrixLike, t: ArrayLike<number>): Float64Array {
     const X = toMatrix(xt, "xt");
     if (X.cols !== this.length) {
-      throw new RangeError(`xt must have ${this.length} columns, got ${X.cols}`);
+      throw new RangeError(
+        `xt must have ${this.length} columns, got ${X.cols}`,
+      );
     }
     const session = this.session();
     try {
@@ -238,7 +267,11 @@ export class NoisePredictor {
     const xT = new Rng(seed).fillNormal(n * this.length);
     const session = this.session();
     try {
-      const data = session.reverse(xT, steps, { source: "model", clip, seed: seed + 1 });
+      const data = session.reverse(xT, steps, {
+        source: "model",
+        clip,
+        seed: seed + 1,
+      });
       return { rows: n, cols: this.length, data };
     } finally {
       session.dispose();
@@ -269,7 +302,10 @@ export class NoisePredictor {
    * @throws RangeError when its fields are out of range or `params` has
    *   the wrong length or a non-finite value
    */
-  static fromJSON(json: unknown, backend: BackendName = "wasm"): NoisePredictor {
+  static fromJSON(
+    json: unknown,
+    backend: BackendName = "wasm",
+  ): NoisePredictor {
     if (typeof json !== "object" || json === null || Array.isArray(json)) {
       throw new TypeError(`model must be a JSON object, got ${describe(json)}`);
     }
@@ -280,7 +316,9 @@ export class NoisePredictor {
       );
     }
     if (!Array.isArray(j.params)) {
-      throw new TypeError(`model params must be an array, got ${describe(j.params)}`);
+      throw new TypeError(
+        `model params must be an array, got ${describe(j.params)}`,
+      );
     }
     const model = new NoisePredictor({
       length: j.length,
@@ -299,9 +337,13 @@ export class NoisePredictor {
         `model params must hold ${model.params.length} values for these layer sizes, got ${j.params.length}`,
       );
     }
-    const bad = j.params.findIndex((v) => typeof v !== "number" || !Number.isFinite(v));
+    const bad = j.params.findIndex(
+      (v) => typeof v !== "number" || !Number.isFinite(v),
+    );
     if (bad >= 0) {
-      throw new RangeError(`model params[${bad}] must be a finite number, got ${JSON.stringify(j.params[bad])}`);
+      throw new RangeError(
+        `model params[${bad}] must be a finite number, got ${JSON.stringify(j.params[bad])}`,
+      );
     }
     model.params = Float64Array.from(j.params);
     return model;
@@ -310,14 +352,19 @@ export class NoisePredictor {
 
 function checkHiddenSizes(sizes: unknown): number[] {
   if (!Array.isArray(sizes) || sizes.length === 0) {
-    throw new TypeError(`hiddenSizes must be a non-empty array of widths, got ${describe(sizes)}`);
+    throw new TypeError(
+      `hiddenSizes must be a non-empty array of widths, got ${describe(sizes)}`,
+    );
   }
   if (sizes.length > 8) {
-    throw new RangeError(`hiddenSizes must list at most 8 layers, got ${sizes.length}`);
+    throw new RangeError(
+      `hiddenSizes must list at most 8 layers, got ${sizes.length}`,
+    );
   }
   sizes.forEach((w, l) => {
     checkInteger(`hiddenSizes[${l}]`, w, 1);
-    if (w > 4096) throw new RangeError(`hiddenSizes[${l}] must be at most 4096, got ${w}`);
+    if (w > 4096)
+      throw new RangeError(`hiddenSizes[${l}] must be at most 4096, got ${w}`);
   });
   return [...sizes];
 }

@@ -22,22 +22,42 @@ const COARSE_STEP = 0.02;
 const FINE_STEP = 0.0005;
 
 /** Least squares of y on [sin ωj, cos ωj, 1]; returns residual MSE and amplitude. */
-function fitAt(y: ArrayLike<number>, omega: number): { residual: number; amplitude: number } {
+function fitAt(
+  y: ArrayLike<number>,
+  omega: number,
+): { residual: number; amplitude: number } {
   const n = y.length;
   // Normal equations of the 3-column design, solved by Cramer's rule.
-  let ss = 0, sc = 0, s1 = 0, cc = 0, c1 = 0, ys = 0, yc = 0, y1 = 0, yy = 0;
+  let ss = 0,
+    sc = 0,
+    s1 = 0,
+    cc = 0,
+    c1 = 0,
+    ys = 0,
+    yc = 0,
+    y1 = 0,
+    yy = 0;
   for (let j = 0; j < n; j++) {
     const s = Math.sin(omega * j);
     const c = Math.cos(omega * j);
-    ss += s * s; sc += s * c; s1 += s; cc += c * c; c1 += c;
-    ys += y[j] * s; yc += y[j] * c; y1 += y[j]; yy += y[j] * y[j];
+    ss += s * s;
+    sc += s * c;
+    s1 += s;
+    cc += c * c;
+    c1 += c;
+    ys += y[j] * s;
+    yc += y[j] * c;
+    y1 += y[j];
+    yy += y[j] * y[j];
   }
   const det3 = (a: number[]) =>
-    a[0] * (a[4] * a[8] - a[5] * a[7]) - a[1] * (a[3] * a[8] - a[5] * a[6]) +
+    a[0] * (a[4] * a[8] - a[5] * a[7]) -
+    a[1] * (a[3] * a[8] - a[5] * a[6]) +
     a[2] * (a[3] * a[7] - a[4] * a[6]);
   const M = [ss, sc, s1, sc, cc, c1, s1, c1, n];
   const d = det3(M);
-  if (!(Math.abs(d) > 1e-12 * n * n * n)) return { residual: Infinity, amplitude: 0 };
+  if (!(Math.abs(d) > 1e-12 * n * n * n))
+    return { residual: Infinity, amplitude: 0 };
   const a = det3([ys, sc, s1, yc, cc, c1, y1, c1, n]) / d;
   const b = det3([ss, ys, s1, sc, yc, c1, s1, y1, n]) / d;
   const c = det3([ss, sc, ys, sc, cc, yc, s1, c1, y1]) / d;
@@ -59,7 +79,11 @@ export function sineFit(y: ArrayLike<number>): SineFit {
   };
   search(CYCLES_MIN, CYCLES_MAX, COARSE_STEP);
   const f0 = best.cycles;
-  search(Math.max(CYCLES_MIN, f0 - COARSE_STEP), Math.min(CYCLES_MAX, f0 + COARSE_STEP), FINE_STEP);
+  search(
+    Math.max(CYCLES_MIN, f0 - COARSE_STEP),
+    Math.min(CYCLES_MAX, f0 + COARSE_STEP),
+    FINE_STEP,
+  );
   let mean = 0;
   for (let j = 0; j < n; j++) mean += y[j] / n;
   let variance = 0;

@@ -50,7 +50,10 @@ export interface ReversePlanOptions {
  * @throws RangeError for an unknown sampler or variance, samplingSteps
  *   outside [1, T], or eta < 0
  */
-export function reversePlan(schedule: Schedule, options: ReversePlanOptions = {}): ReverseStep[] {
+export function reversePlan(
+  schedule: Schedule,
+  options: ReversePlanOptions = {},
+): ReverseStep[] {
   const {
     sampler = "ddpm",
     samplingSteps = schedule.nTimesteps,
@@ -76,12 +79,17 @@ export function reversePlan(schedule: Schedule, options: ReversePlanOptions = {}
     const abarS = s < 0 ? 1 : abar[s];
     if (sampler === "ddim") {
       const sigma =
-        eta * Math.sqrt((1 - abarS) / (1 - abar[t])) * Math.sqrt(1 - abar[t] / abarS);
+        eta *
+        Math.sqrt((1 - abarS) / (1 - abar[t])) *
+        Math.sqrt(1 - abar[t] / abarS);
       const c2 = Math.sqrt(Math.max(0, 1 - abarS - sigma * sigma));
       return { ...common, c1: Math.sqrt(abarS), c2, sigma };
     }
     if (s === t - 1) {
-      const v = variance === "small" ? schedule.posteriorVariance[t] : schedule.betas[t];
+      const v =
+        variance === "small"
+          ? schedule.posteriorVariance[t]
+          : schedule.betas[t];
       return {
         ...common,
         c1: schedule.posteriorMeanCoef1[t],
@@ -90,7 +98,8 @@ export function reversePlan(schedule: Schedule, options: ReversePlanOptions = {}
       };
     }
     const beta = 1 - abar[t] / abarS;
-    const v = variance === "small" ? (beta * (1 - abarS)) / (1 - abar[t]) : beta;
+    const v =
+      variance === "small" ? (beta * (1 - abarS)) / (1 - abar[t]) : beta;
     return {
       ...common,
       c1: (Math.sqrt(abarS) * beta) / (1 - abar[t]),
@@ -100,9 +109,15 @@ export function reversePlan(schedule: Schedule, options: ReversePlanOptions = {}
   });
 }
 
-function checkChoice<T extends string>(name: string, value: unknown, choices: readonly T[]): T {
+function checkChoice<T extends string>(
+  name: string,
+  value: unknown,
+  choices: readonly T[],
+): T {
   if (!choices.includes(value as T)) {
-    throw new RangeError(`${name} must be one of ${choices.join(", ")}, got ${JSON.stringify(value)}`);
+    throw new RangeError(
+      `${name} must be one of ${choices.join(", ")}, got ${JSON.stringify(value)}`,
+    );
   }
   return value as T;
 }

@@ -51,7 +51,8 @@ export interface ScheduleOptions {
 /** `n` evenly spaced values from a to b inclusive (numpy's linspace). */
 function linspace(a: number, b: number, n: number): Float64Array {
   const out = new Float64Array(n);
-  for (let i = 0; i < n; i++) out[i] = n === 1 ? a : a + ((b - a) * i) / (n - 1);
+  for (let i = 0; i < n; i++)
+    out[i] = n === 1 ? a : a + ((b - a) * i) / (n - 1);
   return out;
 }
 
@@ -78,17 +79,23 @@ export function scheduleBetas(
   checkKind(kind);
   checkInteger("nTimesteps", nTimesteps, 1);
   if (nTimesteps > MAX_TIMESTEPS) {
-    throw new RangeError(`nTimesteps must be at most ${MAX_TIMESTEPS}, got ${nTimesteps}`);
+    throw new RangeError(
+      `nTimesteps must be at most ${MAX_TIMESTEPS}, got ${nTimesteps}`,
+    );
   }
   const { betaStart = BETA_START, betaEnd = BETA_END } = options;
   checkNumber("betaStart", betaStart);
   checkNumber("betaEnd", betaEnd);
   if (kind === "linear") return linspace(betaStart, betaEnd, nTimesteps);
   if (kind === "quadratic") {
-    return linspace(Math.sqrt(betaStart), Math.sqrt(betaEnd), nTimesteps).map((r) => r * r);
+    return linspace(Math.sqrt(betaStart), Math.sqrt(betaEnd), nTimesteps).map(
+      (r) => r * r,
+    );
   }
   const f = (t: number) =>
-    Math.cos((((t / nTimesteps) + COSINE_OFFSET) / (1 + COSINE_OFFSET)) * (Math.PI / 2)) ** 2;
+    Math.cos(
+      ((t / nTimesteps + COSINE_OFFSET) / (1 + COSINE_OFFSET)) * (Math.PI / 2),
+    ) ** 2;
   const betas = new Float64Array(nTimesteps);
   for (let t = 0; t < nTimesteps; t++) {
     betas[t] = Math.min(1 - f(t + 1) / f(t), COSINE_MAX_BETA);
@@ -125,7 +132,8 @@ export function scheduleFromBetas(
   kind: ScheduleKind | "custom" = "custom",
 ): Schedule {
   const T = betas.length;
-  if (T < 1) throw new RangeError(`betas must hold at least 1 value (T >= 1), got ${T}`);
+  if (T < 1)
+    throw new RangeError(`betas must hold at least 1 value (T >= 1), got ${T}`);
   for (let t = 0; t < T; t++) {
     if (!(betas[t] > 0 && betas[t] < 1)) {
       throw new RangeError(`betas[${t}] must be in (0, 1), got ${betas[t]}`);
@@ -178,7 +186,10 @@ export function scheduleFromBetas(
  * gives [T - 1]. Distinct because the spacing is at least 1.
  * @throws RangeError unless 1 <= nSteps <= T
  */
-export function inferenceTimesteps(nTimesteps: number, nSteps: number): Int32Array {
+export function inferenceTimesteps(
+  nTimesteps: number,
+  nSteps: number,
+): Int32Array {
   checkInteger("nTimesteps", nTimesteps, 1);
   checkInteger("samplingSteps", nSteps, 1);
   if (nSteps > nTimesteps) {
@@ -189,7 +200,10 @@ export function inferenceTimesteps(nTimesteps: number, nSteps: number): Int32Arr
   const out = new Int32Array(nSteps);
   for (let i = 0; i < nSteps; i++) {
     const k = nSteps - 1 - i;
-    out[i] = nSteps === 1 ? nTimesteps - 1 : Math.round(((nTimesteps - 1) * k) / (nSteps - 1));
+    out[i] =
+      nSteps === 1
+        ? nTimesteps - 1
+        : Math.round(((nTimesteps - 1) * k) / (nSteps - 1));
   }
   return out;
 }

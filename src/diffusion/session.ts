@@ -70,7 +70,11 @@ export interface DiffusionSession {
    * Runs `steps` from x (nSamples x length, typically x_T ~ N(0, I)) and
    * returns the final signals; x is not modified.
    */
-  reverse(x: Float64Array, steps: readonly ReverseStep[], options: ReverseOptions): Float64Array;
+  reverse(
+    x: Float64Array,
+    steps: readonly ReverseStep[],
+    options: ReverseOptions,
+  ): Float64Array;
   /**
    * Moves `average` (nParams values, updated in place) toward the current
    * parameters: average = decay average + (1 - decay) params, in plain
@@ -113,7 +117,8 @@ export function preconditionBatch(
     const skip = p.cSkip[t[i]];
     const out = p.cOut[t[i]];
     for (let k = 0; k < length; k++) {
-      noise[i * length + k] = (noise[i * length + k] - skip * input[i * width + k]) / out;
+      noise[i * length + k] =
+        (noise[i * length + k] - skip * input[i * width + k]) / out;
     }
   }
   preconditionInput(input, width, t, p, nSamples, length);
@@ -147,14 +152,21 @@ export function preconditionOutput(
   for (let i = 0; i < nSamples; i++) {
     const skip = p.cSkip[t[i]];
     const out = p.cOut[t[i]];
-    for (let k = i * length; k < (i + 1) * length; k++) eps[k] = skip * x[k] + out * F[k];
+    for (let k = i * length; k < (i + 1) * length; k++)
+      eps[k] = skip * x[k] + out * F[k];
   }
 }
 
 /** average = decay average + (1 - decay) params, element by element. */
-export function moveAverage(average: Float64Array, params: Float64Array, decay: number): void {
+export function moveAverage(
+  average: Float64Array,
+  params: Float64Array,
+  decay: number,
+): void {
   if (average.length !== params.length) {
-    throw new RangeError(`average must hold the ${params.length} parameters, got ${average.length}`);
+    throw new RangeError(
+      `average must hold the ${params.length} parameters, got ${average.length}`,
+    );
   }
   const rest = 1 - decay;
   for (let p = 0; p < params.length; p++) {
@@ -185,21 +197,32 @@ export function checkSessionOptions(o: DiffusionSessionOptions): number {
   if (net) {
     const { sizes } = net;
     const last = sizes.length - 1;
-    if (sizes.length < 2 || sizes[0] !== o.length + net.embedDim || sizes[last] !== o.length) {
+    if (
+      sizes.length < 2 ||
+      sizes[0] !== o.length + net.embedDim ||
+      sizes[last] !== o.length
+    ) {
       throw new RangeError(
         `network sizes must run from length + embedDim = ${o.length + net.embedDim} to length = ${o.length}, got [${sizes.join(", ")}]`,
       );
     }
     if (sizes.some((w) => !(Number.isInteger(w) && w >= 1))) {
-      throw new RangeError(`network sizes must be integers >= 1, got [${sizes.join(", ")}]`);
+      throw new RangeError(
+        `network sizes must be integers >= 1, got [${sizes.join(", ")}]`,
+      );
     }
     let nParams = 0;
     for (let l = 0; l < last; l++) nParams += sizes[l + 1] * (sizes[l] + 1);
     if (net.params.length !== nParams) {
-      throw new RangeError(`network params must hold ${nParams} values, got ${net.params.length}`);
+      throw new RangeError(
+        `network params must hold ${nParams} values, got ${net.params.length}`,
+      );
     }
     const p = net.precondition;
-    if (p && (p.cIn.length !== T || p.cSkip.length !== T || p.cOut.length !== T)) {
+    if (
+      p &&
+      (p.cIn.length !== T || p.cSkip.length !== T || p.cOut.length !== T)
+    ) {
       throw new RangeError(
         `network precondition must hold T = ${T} values of each scaling, got ${p.cIn.length}, ${p.cSkip.length}, ${p.cOut.length}`,
       );
@@ -210,17 +233,28 @@ export function checkSessionOptions(o: DiffusionSessionOptions): number {
       );
     }
   }
-  if (o.data && (o.data.cols !== o.length || o.data.data.length !== o.data.rows * o.length)) {
-    throw new RangeError(`data must have ${o.length} columns, got ${o.data.cols}`);
+  if (
+    o.data &&
+    (o.data.cols !== o.length || o.data.data.length !== o.data.rows * o.length)
+  ) {
+    throw new RangeError(
+      `data must have ${o.length} columns, got ${o.data.cols}`,
+    );
   }
   return T;
 }
 
 /** @throws RangeError unless every value is an integer in [0, n) */
-export function checkIndexArray(name: string, values: Int32Array, n: number): void {
+export function checkIndexArray(
+  name: string,
+  values: Int32Array,
+  n: number,
+): void {
   for (let i = 0; i < values.length; i++) {
     if (!(values[i] >= 0 && values[i] < n)) {
-      throw new RangeError(`${name}[${i}] must be in [0, ${n}), got ${values[i]}`);
+      throw new RangeError(
+        `${name}[${i}] must be in [0, ${n}), got ${values[i]}`,
+      );
     }
   }
 }
@@ -235,18 +269,26 @@ export function checkReverse(
   hasNetwork: boolean,
 ): number {
   if (x.length % length !== 0) {
-    throw new RangeError(`x must hold whole signals of length ${length}, got ${x.length} values`);
+    throw new RangeError(
+      `x must hold whole signals of length ${length}, got ${x.length} values`,
+    );
   }
   for (const step of steps) {
     if (!(Number.isInteger(step.t) && step.t >= 0 && step.t < T)) {
-      throw new RangeError(`step t must be an integer in [0, ${T}), got ${step.t}`);
+      throw new RangeError(
+        `step t must be an integer in [0, ${T}), got ${step.t}`,
+      );
     }
   }
   if (options.source === "model" && !hasNetwork) {
-    throw new RangeError("source must be oracle or fresh for a session without a network, got model");
+    throw new RangeError(
+      "source must be oracle or fresh for a session without a network, got model",
+    );
   }
   if (options.source === "oracle" && options.x0?.length !== x.length) {
-    throw new RangeError(`x0 must hold the ${x.length} values of x for the oracle, got ${options.x0?.length}`);
+    throw new RangeError(
+      `x0 must hold the ${x.length} values of x for the oracle, got ${options.x0?.length}`,
+    );
   }
   const clip = options.clip ?? Infinity;
   if (!(clip > 0)) throw new RangeError(`clip must be > 0, got ${clip}`);
@@ -262,13 +304,19 @@ export function checkQSample(
   sqrtOneMinusAbar: Float64Array,
 ): void {
   if (x0.data.length !== x0.rows * x0.cols) {
-    throw new RangeError(`x0.data must have rows * cols = ${x0.rows * x0.cols} values, got ${x0.data.length}`);
+    throw new RangeError(
+      `x0.data must have rows * cols = ${x0.rows * x0.cols} values, got ${x0.data.length}`,
+    );
   }
   if (t.length !== x0.rows) {
-    throw new RangeError(`t must have one timestep per row of x0 (${x0.rows}), got ${t.length}`);
+    throw new RangeError(
+      `t must have one timestep per row of x0 (${x0.rows}), got ${t.length}`,
+    );
   }
   if (noise.length !== x0.data.length) {
-    throw new RangeError(`noise must have the ${x0.data.length} values of x0, got ${noise.length}`);
+    throw new RangeError(
+      `noise must have the ${x0.data.length} values of x0, got ${noise.length}`,
+    );
   }
   if (sqrtOneMinusAbar.length !== sqrtAbar.length) {
     throw new RangeError(
@@ -289,15 +337,22 @@ export function checkNetwork(
   dOut?: Float64Array,
 ): void {
   if (sizes.length < 2 || sizes.some((w) => !(Number.isInteger(w) && w >= 1))) {
-    throw new RangeError(`sizes must hold at least 2 widths, each an integer >= 1, got [${sizes.join(", ")}]`);
+    throw new RangeError(
+      `sizes must hold at least 2 widths, each an integer >= 1, got [${sizes.join(", ")}]`,
+    );
   }
   let nParams = 0;
-  for (let l = 0; l + 1 < sizes.length; l++) nParams += sizes[l + 1] * (sizes[l] + 1);
+  for (let l = 0; l + 1 < sizes.length; l++)
+    nParams += sizes[l + 1] * (sizes[l] + 1);
   if (params.length !== nParams) {
-    throw new RangeError(`params must hold ${nParams} values, got ${params.length}`);
+    throw new RangeError(
+      `params must hold ${nParams} values, got ${params.length}`,
+    );
   }
   if (X.cols !== sizes[0] || X.data.length !== X.rows * X.cols) {
-    throw new RangeError(`X must have sizes[0] = ${sizes[0]} columns, got ${X.cols}`);
+    throw new RangeError(
+      `X must have sizes[0] = ${sizes[0]} columns, got ${X.cols}`,
+    );
   }
   const nOut = X.rows * sizes[sizes.length - 1];
   if (dOut && dOut.length !== nOut) {

@@ -38,7 +38,11 @@ export const SINE_FAMILY = {
  * A, f uniform over {@link SINE_FAMILY} and φ uniform on [0, 2π); one
  * signal per row of the returned nSignals x length matrix.
  */
-export function makeSines(nSignals: number, seed = 0, length = SIGNAL_LENGTH): Matrix {
+export function makeSines(
+  nSignals: number,
+  seed = 0,
+  length = SIGNAL_LENGTH,
+): Matrix {
   checkInteger("nSignals", nSignals, 1);
   checkInteger("length", length, 2);
   const rng = new Rng(seed);
@@ -50,7 +54,8 @@ export function makeSines(nSignals: number, seed = 0, length = SIGNAL_LENGTH): M
     const f = fLo + (fHi - fLo) * rng.uniform();
     const phase = 2 * Math.PI * rng.uniform();
     for (let j = 0; j < length; j++) {
-      X.data[i * length + j] = a * Math.sin((2 * Math.PI * f * j) / (length - 1) + phase);
+      X.data[i * length + j] =
+        a * Math.sin((2 * Math.PI * f * j) / (length - 1) + phase);
     }
   }
   return X;
@@ -77,7 +82,9 @@ export function parseSignalsCsv(text: string, source = "input"): Matrix {
       width = cells.length; // a header
       continue;
     }
-    const bad = cells.findIndex((c) => !NUMBER.test(c) || !Number.isFinite(Number(c)));
+    const bad = cells.findIndex(
+      (c) => !NUMBER.test(c) || !Number.isFinite(Number(c)),
+    );
     if (bad >= 0) {
       throw new DataError(
         `${source} line ${n + 1}: value ${bad + 1} must be a finite number, got ${JSON.stringify(cells[bad])}`,
@@ -91,7 +98,11 @@ export function parseSignalsCsv(text: string, source = "input"): Matrix {
     width = cells.length;
     rows.push(cells.map(Number));
   }
-  if (rows.length === 0) throw new DataError(`${source} must hold at least 1 signal, got none`);
-  if (width < 2) throw new DataError(`${source}: signals must have at least 2 values, got ${width}`);
+  if (rows.length === 0)
+    throw new DataError(`${source} must hold at least 1 signal, got none`);
+  if (width < 2)
+    throw new DataError(
+      `${source}: signals must have at least 2 values, got ${width}`,
+    );
   return matrix(rows.length, width, Float64Array.from(rows.flat()));
 }

@@ -7,7 +7,11 @@
 import { getBackend } from "../backend.js";
 import type { Matrix } from "../data/matrix.js";
 import { Rng } from "../kernels/rng.js";
-import { checkInteger, checkOptions, checkPositive } from "../models/validation.js";
+import {
+  checkInteger,
+  checkOptions,
+  checkPositive,
+} from "../models/validation.js";
 import { NoisePredictor, type NoisePredictorOptions } from "./model.js";
 
 /** Options of {@link trainNoisePredictor}. */
@@ -43,7 +47,12 @@ export interface TrainResult {
 }
 
 const TRAIN_OPTIONS = [
-  "epochs", "batchSize", "learningRate", "warmupSteps", "emaDecay", "onEpoch",
+  "epochs",
+  "batchSize",
+  "learningRate",
+  "warmupSteps",
+  "emaDecay",
+  "onEpoch",
 ] as const;
 
 /**
@@ -52,11 +61,23 @@ const TRAIN_OPTIONS = [
  * reproducible on the same backend.
  * @throws TypeError / RangeError for bad options or signals
  */
-export function trainNoisePredictor(signals: Matrix, options: TrainOptions = {}): TrainResult {
+export function trainNoisePredictor(
+  signals: Matrix,
+  options: TrainOptions = {},
+): TrainResult {
   const o = checkOptions("options", options, [
     ...TRAIN_OPTIONS,
-    "length", "hiddenSizes", "embedDim", "schedule", "nTimesteps", "betaStart",
-    "betaEnd", "precondition", "sigmaData", "backend", "seed",
+    "length",
+    "hiddenSizes",
+    "embedDim",
+    "schedule",
+    "nTimesteps",
+    "betaStart",
+    "betaEnd",
+    "precondition",
+    "sigmaData",
+    "backend",
+    "seed",
   ]) as TrainOptions;
   const {
     epochs = 240,
@@ -95,11 +116,17 @@ export function trainNoisePredictor(signals: Matrix, options: TrainOptions = {})
       let sum = 0;
       for (let b = 0; b < n; b += batchSize) {
         const lr = learningRate * rateFactor(step, total, warmupSteps);
-        sum += session.trainStep(order.subarray(b, Math.min(n, b + batchSize)), lr);
+        sum += session.trainStep(
+          order.subarray(b, Math.min(n, b + batchSize)),
+          lr,
+        );
         step++;
         // The usual EMA warm-up: early averages forget the initial weights fast.
         if (emaDecay > 0) {
-          session.averageParams(average, Math.min(emaDecay, (1 + step) / (10 + step)));
+          session.averageParams(
+            average,
+            Math.min(emaDecay, (1 + step) / (10 + step)),
+          );
         }
       }
       losses.push(sum / perEpoch);
@@ -109,7 +136,12 @@ export function trainNoisePredictor(signals: Matrix, options: TrainOptions = {})
   } finally {
     session.dispose();
   }
-  return { model, losses, nSteps: step, seconds: (performance.now() - t0) / 1000 };
+  return {
+    model,
+    losses,
+    nSteps: step,
+    seconds: (performance.now() - t0) / 1000,
+  };
 }
 
 /**
@@ -143,7 +175,9 @@ function checkSignals(signals: Matrix): void {
   }
   for (let k = 0; k < signals.data.length; k++) {
     if (!Number.isFinite(signals.data[k])) {
-      throw new RangeError(`signals must be finite, got ${signals.data[k]} at row ${Math.floor(k / signals.cols)}`);
+      throw new RangeError(
+        `signals must be finite, got ${signals.data[k]} at row ${Math.floor(k / signals.cols)}`,
+      );
     }
   }
 }
@@ -154,14 +188,22 @@ function checkSignals(signals: Matrix): void {
  * standard normal drawn from `seed` (the same draws for every model with
  * the same T and length, so models compare on equal terms).
  */
-export function denoisingLoss(model: NoisePredictor, signals: Matrix, seed = 12345): number {
+export function denoisingLoss(
+  model: NoisePredictor,
+  signals: Matrix,
+  seed = 12345,
+): number {
   const n = signals.rows;
   const T = model.schedule.nTimesteps;
   const rng = new Rng(seed);
   const t = Int32Array.from({ length: n }, () => rng.int(T));
   const noise = rng.fillNormal(n * signals.cols);
   const xt = getBackend(model.backend).diffusionQSample(
-    signals, t, noise, model.schedule.sqrtAlphasCumprod, model.schedule.sqrtOneMinusAlphasCumprod,
+    signals,
+    t,
+    noise,
+    model.schedule.sqrtAlphasCumprod,
+    model.schedule.sqrtOneMinusAlphasCumprod,
   );
   const eps = model.predictNoise({ rows: n, cols: signals.cols, data: xt }, t);
   let sum = 0;

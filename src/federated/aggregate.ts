@@ -95,9 +95,14 @@ export function checkSameParams(
   for (const [name, t] of Object.entries(reference)) {
     const mine = u.params[name];
     if (!mine) {
-      throw new DataError(`${who} is missing parameter ${JSON.stringify(name)}`);
+      throw new DataError(
+        `${who} is missing parameter ${JSON.stringify(name)}`,
+      );
     }
-    if (!sameShape(mine.shape, t.shape) || mine.values.length !== shapeSize(t.shape)) {
+    if (
+      !sameShape(mine.shape, t.shape) ||
+      mine.values.length !== shapeSize(t.shape)
+    ) {
       throw new RangeError(
         `${who}: parameter ${JSON.stringify(name)} must have shape [${t.shape}] ` +
           `as client ${JSON.stringify(referenceClient)}'s, got [${mine.shape}]`,

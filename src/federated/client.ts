@@ -40,10 +40,14 @@ export function checkServerUrl(server: string): URL {
   try {
     url = new URL(server);
   } catch {
-    throw new RangeError(`server must be a ws:// URL, got ${JSON.stringify(server)}`);
+    throw new RangeError(
+      `server must be a ws:// URL, got ${JSON.stringify(server)}`,
+    );
   }
   if (url.protocol !== "ws:" && url.protocol !== "wss:") {
-    throw new RangeError(`server must be a ws:// or wss:// URL, got ${JSON.stringify(server)}`);
+    throw new RangeError(
+      `server must be a ws:// or wss:// URL, got ${JSON.stringify(server)}`,
+    );
   }
   return url;
 }
@@ -54,7 +58,9 @@ export function checkServerUrl(server: string): URL {
  *   fails or closes before the end, the coordinator reports a failure,
  *   or the timeout passes
  */
-export async function joinFederation(options: JoinOptions): Promise<JoinResult> {
+export async function joinFederation(
+  options: JoinOptions,
+): Promise<JoinResult> {
   const url = checkServerUrl(options.server);
   const client = new LocalClient(options.data, options.backend ?? "wasm");
   const log = options.onLog ?? (() => {});
@@ -63,16 +69,38 @@ export async function joinFederation(options: JoinOptions): Promise<JoinResult> 
   try {
     return await new Promise<JoinResult>((resolve, reject) => {
       const ms = options.timeoutMs ?? 600_000;
-      const timer = setTimeout(() => reject(new FederationError(`the federation did not finish within ${ms} ms`)), ms);
+      const timer = setTimeout(
+        () =>
+          reject(
+            new FederationError(
+              `the federation did not finish within ${ms} ms`,
+            ),
+          ),
+        ms,
+      );
       const end = (fn: () => void) => {
         clearTimeout(timer);
         fn();
       };
       socket.on("open", () => socket.send(JSON.stringify(client.hello())));
       socket.on("error", (err) =>
-        end(() => reject(new FederationError(`cannot reach the coordinator at ${url}: ${err.message}`))),
+        end(() =>
+          reject(
+            new FederationError(
+              `cannot reach the coordinator at ${url}: ${err.message}`,
+            ),
+          ),
+        ),
       );
-      socket.on("close", () => end(() => reject(new FederationError("the coordinator closed the connection before the end"))));
+      socket.on("close", () =>
+        end(() =>
+          reject(
+            new FederationError(
+              "the coordinator closed the connection before the end",
+            ),
+          ),
+        ),
+      );
       socket.on("message", (data) => {
         let msg: ServerMessage;
         try {
@@ -85,11 +113,18 @@ export async function joinFederation(options: JoinOptions): Promise<JoinResult> 
           client.name = msg.client;
           log(`joined as ${msg.client}`);
         } else if (msg.type === "done") {
-          end(() => resolve({ client: client.name, summary: msg.summary, requests }));
+          end(() =>
+            resolve({ client: client.name, summary: msg.summary, requests }),
+          );
         } else if (msg.type === "error") {
           log(`coordinator: ${msg.message}`);
-          if (msg.message.startsWith("training failed")) end(() => reject(new FederationError(msg.message)));
-        } else if (msg.type === "train" || msg.type === "evaluate" || msg.type === "forest") {
+          if (msg.message.startsWith("training failed"))
+            end(() => reject(new FederationError(msg.message)));
+        } else if (
+          msg.type === "train" ||
+          msg.type === "evaluate" ||
+          msg.type === "forest"
+        ) {
           requests++;
           socket.send(JSON.stringify(client.handle(msg)));
         }

@@ -158,22 +158,53 @@ export function resolveOptions(options: FederatedOptions = {}): Resolved {
     maxDepth: options.maxDepth ?? null,
   };
   const check = (name: string, ok: boolean, value: unknown) => {
-    if (!ok) throw new RangeError(`${name} is out of range, got ${JSON.stringify(value)}`);
+    if (!ok)
+      throw new RangeError(
+        `${name} is out of range, got ${JSON.stringify(value)}`,
+      );
   };
-  check("rounds (an integer >= 1)", Number.isInteger(r.rounds) && r.rounds >= 1, r.rounds);
-  check("localEpochs (an integer >= 1)", Number.isInteger(r.localEpochs) && r.localEpochs >= 1, r.localEpochs);
+  check(
+    "rounds (an integer >= 1)",
+    Number.isInteger(r.rounds) && r.rounds >= 1,
+    r.rounds,
+  );
+  check(
+    "localEpochs (an integer >= 1)",
+    Number.isInteger(r.localEpochs) && r.localEpochs >= 1,
+    r.localEpochs,
+  );
   check("lr (> 0)", r.lr > 0 && Number.isFinite(r.lr), r.lr);
   check("mu (>= 0)", r.mu >= 0 && Number.isFinite(r.mu), r.mu);
-  check("clientFraction (in (0, 1])", r.clientFraction > 0 && r.clientFraction <= 1, r.clientFraction);
+  check(
+    "clientFraction (in (0, 1])",
+    r.clientFraction > 0 && r.clientFraction <= 1,
+    r.clientFraction,
+  );
   check("C (> 0)", r.C > 0 && Number.isFinite(r.C), r.C);
-  check("dpNoise (>= 0)", r.dpNoise >= 0 && Number.isFinite(r.dpNoise), r.dpNoise);
-  check("clipNorm (> 0 or null)", r.clipNorm === null || (r.clipNorm > 0 && Number.isFinite(r.clipNorm)), r.clipNorm);
-  check("minClients (an integer >= 1)", Number.isInteger(r.minClients) && r.minClients >= 1, r.minClients);
+  check(
+    "dpNoise (>= 0)",
+    r.dpNoise >= 0 && Number.isFinite(r.dpNoise),
+    r.dpNoise,
+  );
+  check(
+    "clipNorm (> 0 or null)",
+    r.clipNorm === null || (r.clipNorm > 0 && Number.isFinite(r.clipNorm)),
+    r.clipNorm,
+  );
+  check(
+    "minClients (an integer >= 1)",
+    Number.isInteger(r.minClients) && r.minClients >= 1,
+    r.minClients,
+  );
   if (!["fedavg", "fedprox"].includes(r.algorithm)) {
-    throw new RangeError(`algorithm must be fedavg or fedprox, got ${JSON.stringify(r.algorithm)}`);
+    throw new RangeError(
+      `algorithm must be fedavg or fedprox, got ${JSON.stringify(r.algorithm)}`,
+    );
   }
   if (!["logistic", "forest"].includes(r.model)) {
-    throw new RangeError(`model must be logistic or forest, got ${JSON.stringify(r.model)}`);
+    throw new RangeError(
+      `model must be logistic or forest, got ${JSON.stringify(r.model)}`,
+    );
   }
   return r;
 }
@@ -208,26 +239,57 @@ export class Coordinator {
    */
   async run(links: () => readonly ClientLink[]): Promise<FederatedRun> {
     const first = sortLinks(links());
-    const config = modelConfig(first.map((l) => l.hello), this.options.scale);
+    const config = modelConfig(
+      first.map((l) => l.hello),
+      this.options.scale,
+    );
     const N = first.reduce((s, l) => s + l.hello.nSamples, 0);
-    if (N === 0) throw new RangeError("clients must hold at least 1 sample in all, got 0");
+    if (N === 0)
+      throw new RangeError("clients must hold at least 1 sample in all, got 0");
     const alpha = 1 / (this.options.C * N);
-    const base = { config, alpha, noiseMultiplier: this.options.dpNoise, clipNorm: this.options.clipNorm };
+    const base = {
+      config,
+      alpha,
+      noiseMultiplier: this.options.dpNoise,
+      clipNorm: this.options.clipNorm,
+    };
     if (this.options.model === "forest") {
       const { forest, record } = await this.forestRound(first, config);
-      return { model: "forest", params: null, forest, rounds: [record], ...base };
+      return {
+        model: "forest",
+        params: null,
+        forest,
+        rounds: [record],
+        ...base,
+      };
     }
 
     const nRows = config.classes.length === 2 ? 1 : config.classes.length;
-    let params = logisticParams(new Float64Array(nRows * (config.nFeatures + 1)), nRows, config.nFeatures);
+    let params = logisticParams(
+      new Float64Array(nRows * (config.nFeatures + 1)),
+      nRows,
+      config.nFeatures,
+    );
     const rounds: RoundRecord[] = [];
     for (let round = 1; round <= this.options.rounds; round++) {
-      const eligible = sortLinks(links()).filter((l) => fits(l.hello, config, this.log));
-      const { delta, clients, dropped, noiseStd } = await this.trainRound(round, eligible, params, config, alpha);
+      const eligible = sortLinks(links()).filter((l) =>
+        fits(l.hello, config, this.log),
+      );
+      const { delta, clients, dropped, noiseStd } = await this.trainRound(
+        round,
+        eligible,
+        params,
+        config,
+        alpha,
+      );
       for (const [name, t] of Object.entries(params)) {
-        for (let k = 0; k < t.values.length; k++) t.values[k] += delta[name].values[k];
+        for (let k = 0; k < t.values.length; k++)
+          t.values[k] += delta[name].values[k];
       }
-      const metrics = await this.evaluate(round, sortLinks(links()), { params: paramsToJSON(params), config });
+      const metrics = await this.evaluate(round, sortLinks(links()), {
+        params: paramsToJSON(params),
+        config,
+      });
       const record = { round, clients, dropped, ...metrics, noiseStd };
       rounds.push(record);
       this.onRound(record);
@@ -244,7 +306,9 @@ export class Coordinator {
     alpha: number,
   ) {
     const o = this.options;
-    let selected = this.sample(o.secure ? eligible.filter((l) => l.hello.nSamples > 0) : eligible);
+    let selected = this.sample(
+      o.secure ? eligible.filter((l) => l.hello.nSamples > 0) : eligible,
+    );
     const dropped: string[] = [];
     for (let attempt = 0; ; attempt++) {
       if (selected.length < o.minClients) {
@@ -262,33 +326,68 @@ export class Coordinator {
         alpha,
         clipNorm: o.clipNorm,
         secure: o.secure
-          ? { peers: selected.map((l) => ({ client: l.name, publicKey: l.hello.publicKey })), totalSamples }
+          ? {
+              peers: selected.map((l) => ({
+                client: l.name,
+                publicKey: l.hello.publicKey,
+              })),
+              totalSamples,
+            }
           : null,
       };
       const replies = await this.ask(selected, (id) => ({
-        type: "train", id, round, attempt, params: paramsToJSON(params), config,
+        type: "train",
+        id,
+        round,
+        attempt,
+        params: paramsToJSON(params),
+        config,
       }));
-      const ok: { link: ClientLink; reply: Extract<ClientReply, { type: "update" }> }[] = [];
+      const ok: {
+        link: ClientLink;
+        reply: Extract<ClientReply, { type: "update" }>;
+      }[] = [];
       for (const [link, reply] of replies) {
-        if (reply?.type === "update" && reply.round === round && reply.attempt === attempt) {
+        if (
+          reply?.type === "update" &&
+          reply.round === round &&
+          reply.attempt === attempt
+        ) {
           ok.push({ link, reply });
         } else {
           dropped.push(link.name);
-          this.log(`round ${round}: dropped ${link.name}: ${reply?.type === "error" ? reply.message : "no update"}`);
+          this.log(
+            `round ${round}: dropped ${link.name}: ${reply?.type === "error" ? reply.message : "no update"}`,
+          );
         }
       }
       const updates: ClientUpdate[] = [];
       for (const { link, reply } of [...ok]) {
         try {
-          const update = { client: link.name, nSamples: reply.nSamples, params: paramsFromJSON(reply.params, `${link.name}.params`) };
-          this.received.push({ round, attempt, client: link.name, masked: reply.masked, params: update.params });
+          const update = {
+            client: link.name,
+            nSamples: reply.nSamples,
+            params: paramsFromJSON(reply.params, `${link.name}.params`),
+          };
+          this.received.push({
+            round,
+            attempt,
+            client: link.name,
+            masked: reply.masked,
+            params: update.params,
+          });
           // a client sending another model is left out, not fatal to the run
           checkSameParams(update, params, "coordinator");
           updates.push(update);
         } catch (err) {
-          ok.splice(ok.findIndex((x) => x.link === link), 1);
+          ok.splice(
+            ok.findIndex((x) => x.link === link),
+            1,
+          );
           dropped.push(link.name);
-          this.log(`round ${round}: rejected ${link.name}'s update: ${(err as Error).message}`);
+          this.log(
+            `round ${round}: rejected ${link.name}'s update: ${(err as Error).message}`,
+          );
         }
       }
       if (ok.length < o.minClients) {
@@ -302,16 +401,24 @@ export class Coordinator {
         selected = ok.map((x) => x.link);
         continue;
       }
-      const delta = o.secure ? this.unmask(updates) : aggregateUpdates(updates).params;
+      const delta = o.secure
+        ? this.unmask(updates)
+        : aggregateUpdates(updates).params;
       const noiseStd = this.addNoise(delta, updates);
-      return { delta, clients: updates.map((u) => u.client), dropped, noiseStd };
+      return {
+        delta,
+        clients: updates.map((u) => u.client),
+        dropped,
+        noiseStd,
+      };
     }
   }
 
   /** Secure aggregation: the same name and shape checks, then the masked sum. */
   private unmask(updates: ClientUpdate[]): NamedParams {
     const used = checkCounts(updates);
-    for (const u of used.slice(1)) checkSameParams(u, used[0].params, used[0].client);
+    for (const u of used.slice(1))
+      checkSameParams(u, used[0].params, used[0].client);
     return unmaskSum(used.map((u) => u.params));
   }
 
@@ -330,20 +437,40 @@ export class Coordinator {
   private async forestRound(links: ClientLink[], config: ModelConfig) {
     const o = this.options;
     const replies = await this.ask(links, (id, k) => ({
-      type: "forest", id, seed: treeSeed(o.seed, k), nEstimators: o.nEstimators, maxDepth: o.maxDepth,
+      type: "forest",
+      id,
+      seed: treeSeed(o.seed, k),
+      nEstimators: o.nEstimators,
+      maxDepth: o.maxDepth,
     }));
     const members = [];
     const dropped: string[] = [];
     for (const [link, reply] of replies) {
-      if (reply?.type === "forest") members.push({ client: link.name, nSamples: reply.nSamples, forest: reply.forest });
+      if (reply?.type === "forest")
+        members.push({
+          client: link.name,
+          nSamples: reply.nSamples,
+          forest: reply.forest,
+        });
       else dropped.push(link.name);
     }
     if (members.length < o.minClients) {
-      throw new FederationError(`${members.length} client(s) sent a forest, fewer than minClients ${o.minClients}`);
+      throw new FederationError(
+        `${members.length} client(s) sent a forest, fewer than minClients ${o.minClients}`,
+      );
     }
     const forest = new FederatedForest(members);
-    const metrics = await this.evaluate(1, links, { forest: forest.toJSON(), config });
-    const record = { round: 1, clients: members.map((m) => m.client), dropped, ...metrics, noiseStd: 0 };
+    const metrics = await this.evaluate(1, links, {
+      forest: forest.toJSON(),
+      config,
+    });
+    const record = {
+      round: 1,
+      clients: members.map((m) => m.client),
+      dropped,
+      ...metrics,
+      noiseStd: 0,
+    };
     this.onRound(record);
     return { forest, record };
   }
@@ -352,9 +479,17 @@ export class Coordinator {
   private async evaluate(
     round: number,
     links: ClientLink[],
-    model: Pick<Extract<ServerRequest, { type: "evaluate" }>, "params" | "forest" | "config">,
+    model: Pick<
+      Extract<ServerRequest, { type: "evaluate" }>,
+      "params" | "forest" | "config"
+    >,
   ) {
-    const replies = await this.ask(links, (id) => ({ type: "evaluate", id, round, ...model }));
+    const replies = await this.ask(links, (id) => ({
+      type: "evaluate",
+      id,
+      round,
+      ...model,
+    }));
     let n = 0;
     let lossSum = 0;
     let correct = 0;
@@ -367,7 +502,11 @@ export class Coordinator {
       lossSum += reply.lossSum;
       correct += reply.correct;
     }
-    return { accuracy: n > 0 ? correct / n : NaN, logLoss: n > 0 ? lossSum / n : NaN, nSamples: n };
+    return {
+      accuracy: n > 0 ? correct / n : NaN,
+      logLoss: n > 0 ? lossSum / n : NaN,
+      nSamples: n,
+    };
   }
 
   /** Sends one request to each link; a failed link gives null. */
@@ -375,9 +514,14 @@ export class Coordinator {
     links: readonly ClientLink[],
     make: (id: number, k: number) => ServerRequest,
   ): Promise<[ClientLink, ClientReply | null][]> {
-    const settled = await Promise.allSettled(links.map((l, k) => l.request(make(this.nextId++, k))));
+    const settled = await Promise.allSettled(
+      links.map((l, k) => l.request(make(this.nextId++, k))),
+    );
     return settled.map((s, k) => {
-      if (s.status === "rejected") this.log(`${links[k].name}: ${(s.reason as Error)?.message ?? s.reason}`);
+      if (s.status === "rejected")
+        this.log(
+          `${links[k].name}: ${(s.reason as Error)?.message ?? s.reason}`,
+        );
       return [links[k], s.status === "fulfilled" ? s.value : null];
     });
   }
@@ -388,12 +532,17 @@ export class Coordinator {
     if (f >= 1) return links;
     const m = Math.max(1, Math.round(f * links.length));
     const order = this.rng.shuffle(links.map((_, k) => k));
-    return order.slice(0, m).sort((a, b) => a - b).map((k) => links[k]);
+    return order
+      .slice(0, m)
+      .sort((a, b) => a - b)
+      .map((k) => links[k]);
   }
 }
 
 function sortLinks(links: readonly ClientLink[]): ClientLink[] {
-  return [...links].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  return [...links].sort((a, b) =>
+    a.name < b.name ? -1 : a.name > b.name ? 1 : 0,
+  );
 }
 
 /**
@@ -403,14 +552,26 @@ function sortLinks(links: readonly ClientLink[]): ClientLink[] {
  * @throws RangeError for clients with different feature counts or
  *   fewer than 2 classes in all
  */
-export function modelConfig(hellos: readonly ClientHello[], scale: boolean): ModelConfig {
-  if (hellos.length === 0) throw new RangeError("clients must number at least 1, got 0");
+export function modelConfig(
+  hellos: readonly ClientHello[],
+  scale: boolean,
+): ModelConfig {
+  if (hellos.length === 0)
+    throw new RangeError("clients must number at least 1, got 0");
   const d = hellos[0].nFeatures;
   const other = hellos.find((h) => h.nFeatures !== d);
-  if (other) throw new RangeError(`every client must have ${d} features, got one with ${other.nFeatures}`);
-  const classes: Label[] = encodeLabels(hellos.flatMap((h) => h.classes), "classes").classes;
+  if (other)
+    throw new RangeError(
+      `every client must have ${d} features, got one with ${other.nFeatures}`,
+    );
+  const classes: Label[] = encodeLabels(
+    hellos.flatMap((h) => h.classes),
+    "classes",
+  ).classes;
   if (classes.length < 2) {
-    throw new RangeError(`the clients' labels must include at least 2 classes, got ${JSON.stringify(classes)}`);
+    throw new RangeError(
+      `the clients' labels must include at least 2 classes, got ${JSON.stringify(classes)}`,
+    );
   }
   if (!scale) return { classes, nFeatures: d, scaling: null };
   const n = hellos.reduce((s, h) => s + h.nSamples, 0);
@@ -427,9 +588,18 @@ export function modelConfig(hellos: readonly ClientHello[], scale: boolean): Mod
 }
 
 /** Whether a (possibly late) client fits the frame fixed at the start. */
-function fits(hello: ClientHello, config: ModelConfig, log: (line: string) => void): boolean {
+function fits(
+  hello: ClientHello,
+  config: ModelConfig,
+  log: (line: string) => void,
+): boolean {
   const known = new Set(config.classes);
-  const ok = hello.nFeatures === config.nFeatures && hello.classes.every((c) => known.has(c));
-  if (!ok) log(`a client with ${hello.nFeatures} features and classes ${JSON.stringify(hello.classes)} does not fit the model; left out`);
+  const ok =
+    hello.nFeatures === config.nFeatures &&
+    hello.classes.every((c) => known.has(c));
+  if (!ok)
+    log(
+      `a client with ${hello.nFeatures} features and classes ${JSON.stringify(hello.classes)} does not fit the model; left out`,
+    );
   return ok;
 }

@@ -33,7 +33,12 @@ export type ClientDataSpec =
       path: string;
       label: string;
       /** take one share of the rows; absent: every row */
-      share?: { partition: Partition; client: number; nClients: number; seed: number };
+      share?: {
+        partition: Partition;
+        client: number;
+        nClients: number;
+        seed: number;
+      };
     };
 
 /** A client's samples. */
@@ -80,7 +85,9 @@ export function partitionRows(
   seed: number,
 ): Int32Array[] {
   if (y.length < nClients) {
-    throw new RangeError(`nClients must be at most the ${y.length} rows, got ${nClients}`);
+    throw new RangeError(
+      `nClients must be at most the ${y.length} rows, got ${nClients}`,
+    );
   }
   const order = new Rng(seed).shuffle(Int32Array.from(y, (_, i) => i));
   if (partition === "label-skew") {
@@ -101,13 +108,21 @@ export function partitionRows(
  */
 export function loadClientData(spec: ClientDataSpec): ClientData {
   if (spec.kind === "course") {
-    return courseClientData(spec.client, spec.seed, spec.nSamples, spec.nFeatures);
+    return courseClientData(
+      spec.client,
+      spec.seed,
+      spec.nSamples,
+      spec.nFeatures,
+    );
   }
   const table = readCsvFile(spec.path, { label: spec.label });
   const y = table.y as Label[];
   if (!spec.share) return { X: table.X, y };
   const { partition, client, nClients, seed } = spec.share;
   const rows = partitionRows(y, partition, nClients, seed)[client];
-  if (!rows) throw new DataError(`client must be below nClients ${nClients}, got ${client}`);
+  if (!rows)
+    throw new DataError(
+      `client must be below nClients ${nClients}, got ${client}`,
+    );
   return { X: takeRows(table.X, rows), y: Array.from(rows, (i) => y[i]) };
 }

@@ -13,8 +13,17 @@ import { matrix, type Matrix } from "../data/matrix.js";
 import { StandardScaler } from "../data/scale.js";
 import { RandomForestClassifier } from "../models/forest.js";
 import { LogisticRegression } from "../models/logistic.js";
-import { resolveOptions, type FederatedOptions, type RoundRecord } from "./coordinator.js";
-import { loadClientData, type ClientData, type ClientDataSpec, type Partition } from "./data.js";
+import {
+  resolveOptions,
+  type FederatedOptions,
+  type RoundRecord,
+} from "./coordinator.js";
+import {
+  loadClientData,
+  type ClientData,
+  type ClientDataSpec,
+  type Partition,
+} from "./data.js";
 import { probaLossAndHits } from "./local.js";
 import { simulate } from "./simulate.js";
 
@@ -47,21 +56,39 @@ export interface FederatedExperimentResult {
   secure: boolean;
   noiseMultiplier: number;
   clipNorm: number | null;
-  clientData: { client: string; nSamples: number; classCounts: Record<string, number> }[];
-  rounds: { round: number; accuracy: number; logLoss: number; clients: string[]; dropped: string[]; noiseStd: number }[];
+  clientData: {
+    client: string;
+    nSamples: number;
+    classCounts: Record<string, number>;
+  }[];
+  rounds: {
+    round: number;
+    accuracy: number;
+    logLoss: number;
+    clients: string[];
+    dropped: string[];
+    noiseStd: number;
+  }[];
   centralized: Scores;
   localOnly: ({ client: string } & Scores)[];
   seconds: number;
 }
 
 /** The clients' data descriptions for the options. */
-export function clientSpecs(options: FederatedExperimentOptions): ClientDataSpec[] {
+export function clientSpecs(
+  options: FederatedExperimentOptions,
+): ClientDataSpec[] {
   const seed = options.seed ?? 42;
   const n = options.clients ?? 3;
   const data = options.data;
   return Array.from({ length: n }, (_, k): ClientDataSpec =>
     data
-      ? { kind: "csv", path: data.path, label: data.label, share: { partition: data.partition, client: k, nClients: n, seed } }
+      ? {
+          kind: "csv",
+          path: data.path,
+          label: data.label,
+          share: { partition: data.partition, client: k, nClients: n, seed },
+        }
       : { kind: "course", client: k, seed, nSamples: 200, nFeatures: 10 },
   );
 }
@@ -70,7 +97,9 @@ export function clientSpecs(options: FederatedExperimentOptions): ClientDataSpec
  * Runs the federated training and both yardsticks.
  * @throws as simulate, and for unusable data files
  */
-export async function runFederated(options: FederatedExperimentOptions = {}): Promise<FederatedExperimentResult> {
+export async function runFederated(
+  options: FederatedExperimentOptions = {},
+): Promise<FederatedExperimentResult> {
   const start = performance.now();
   const specs = clientSpecs(options);
   const fed = resolveOptions({ scale: options.data !== undefined, ...options });
@@ -87,17 +116,33 @@ export async function runFederated(options: FederatedExperimentOptions = {}): Pr
   return {
     algorithm: fed.model === "forest" ? "forest-union" : fed.algorithm,
     model: fed.model,
-    setting: options.data ? `${options.data.path} (${options.data.partition})` : "course",
+    setting: options.data
+      ? `${options.data.path} (${options.data.partition})`
+      : "course",
     seed: fed.seed,
     secure: fed.secure,
     noiseMultiplier: run.noiseMultiplier,
     clipNorm: run.clipNorm,
-    clientData: parts.map((p, k) => ({ client: run.clientNames[k], nSamples: p.y.length, classCounts: countClasses(p.y) })),
-    rounds: run.rounds.map(({ round, accuracy, logLoss, clients, dropped, noiseStd }) => ({
-      round, accuracy, logLoss, clients, dropped, noiseStd,
+    clientData: parts.map((p, k) => ({
+      client: run.clientNames[k],
+      nSamples: p.y.length,
+      classCounts: countClasses(p.y),
     })),
+    rounds: run.rounds.map(
+      ({ round, accuracy, logLoss, clients, dropped, noiseStd }) => ({
+        round,
+        accuracy,
+        logLoss,
+        clients,
+        dropped,
+        noiseStd,
+      }),
+    ),
     centralized: score(fit(pooled, -1), X, pooled.y),
-    localOnly: parts.map((p, k) => ({ client: run.clientNames[k], ...score(fit(p, k), X, pooled.y) })),
+    localOnly: parts.map((p, k) => ({
+      client: run.clientNames[k],
+      ...score(fit(p, k), X, pooled.y),
+    })),
     seconds: (performance.now() - start) / 1000,
   };
 }
@@ -107,23 +152,48 @@ type Baseline =
   | { kind: "constant"; label: Label };
 
 /** The centralised (k = -1) or local-only model of the same family. */
-function fitBaseline(X: Matrix, y: Label[], o: ReturnType<typeof resolveOptions>, k: number): Baseline {
+function fitBaseline(
+  X: Matrix,
+  y: Label[],
+  o: ReturnType<typeof resolveOptions>,
+  k: number,
+): Baseline {
   if (o.model === "forest") {
     const nEstimators = k < 0 ? o.nEstimators * 3 : o.nEstimators;
-    return { kind: "model", model: new RandomForestClassifier({ nEstimators, maxDepth: o.maxDepth, randomState: o.seed }).fit(X, y) };
+    return {
+      kind: "model",
+      model: new RandomForestClassifier({
+        nEstimators,
+        maxDepth: o.maxDepth,
+        randomState: o.seed,
+      }).fit(X, y),
+    };
   }
   const { classes } = encodeLabels(y);
   if (classes.length < 2) return { kind: "constant", label: classes[0] };
-  return { kind: "model", model: new LogisticRegression({ C: o.C, maxIter: 1000 }).fit(X, y) };
+  return {
+    kind: "model",
+    model: new LogisticRegression({ C: o.C, maxIter: 1000 }).fit(X, y),
+  };
 }
 
 function score(b: Baseline, X: Matrix, y: Label[]): Scores {
   if (b.kind === "constant") {
-    return { accuracy: y.filter((v) => v === b.label).length / y.length, logLoss: null };
+    return {
+      accuracy: y.filter((v) => v === b.label).length / y.length,
+      logLoss: null,
+    };
   }
-  const { lossSum, correct } = probaLossAndHits(b.model.predictProba(X), b.model.classes, y);
+  const { lossSum, correct } = probaLossAndHits(
+    b.model.predictProba(X),
+    b.model.classes,
+    y,
+  );
   const allClasses = b.model.classes.length === encodeLabels(y).classes.length;
-  return { accuracy: correct / y.length, logLoss: allClasses ? lossSum / y.length : null };
+  return {
+    accuracy: correct / y.length,
+    logLoss: allClasses ? lossSum / y.length : null,
+  };
 }
 
 function pool(parts: ClientData[]): ClientData {

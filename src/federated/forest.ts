@@ -7,10 +7,18 @@
  * union of all clients' classes (0 for a class a client never saw).
  */
 import type { Label } from "../data/dataset.js";
-import { matrix, toMatrix, type Matrix, type MatrixLike } from "../data/matrix.js";
+import {
+  matrix,
+  toMatrix,
+  type Matrix,
+  type MatrixLike,
+} from "../data/matrix.js";
 import { encodeLabels } from "../data/labels.js";
 import { accuracy } from "../models/logistic.js";
-import { RandomForestClassifier, type RandomForestJSON } from "../models/forest.js";
+import {
+  RandomForestClassifier,
+  type RandomForestJSON,
+} from "../models/forest.js";
 
 /** The JSON form of a {@link FederatedForest}. */
 export interface FederatedForestJSON {
@@ -38,16 +46,26 @@ export class FederatedForest {
    *   clients with 0 samples or no forest are left out
    * @throws RangeError when no client has samples
    */
-  constructor(members: readonly { client: string; nSamples: number; forest: RandomForestJSON | null }[]) {
+  constructor(
+    members: readonly {
+      client: string;
+      nSamples: number;
+      forest: RandomForestJSON | null;
+    }[],
+  ) {
     const used = members.filter((m) => m.nSamples > 0 && m.forest !== null);
     if (used.length === 0) {
-      throw new RangeError("members must include a client with samples, got none");
+      throw new RangeError(
+        "members must include a client with samples, got none",
+      );
     }
     const all = used.flatMap((m) => (m.forest as RandomForestJSON).classes);
     this.classes = encodeLabels(all, "classes").classes;
     const index = new Map(this.classes.map((c, k) => [c, k]));
     this.members = used.map((m) => {
-      const forest = RandomForestClassifier.fromJSON(m.forest as RandomForestJSON);
+      const forest = RandomForestClassifier.fromJSON(
+        m.forest as RandomForestJSON,
+      );
       return {
         client: m.client,
         nSamples: m.nSamples,
@@ -85,7 +103,8 @@ export class FederatedForest {
     const p = this.predictProba(X);
     return Array.from({ length: p.rows }, (_, i) => {
       let best = 0;
-      for (let c = 1; c < p.cols; c++) if (p.data[i * p.cols + c] > p.data[i * p.cols + best]) best = c;
+      for (let c = 1; c < p.cols; c++)
+        if (p.data[i * p.cols + c] > p.data[i * p.cols + best]) best = c;
       return this.classes[best];
     });
   }
@@ -99,13 +118,21 @@ export class FederatedForest {
     return {
       type: "FederatedForest",
       classes: [...this.classes],
-      members: this.members.map((m) => ({ client: m.client, nSamples: m.nSamples, forest: m.forest.toJSON() })),
+      members: this.members.map((m) => ({
+        client: m.client,
+        nSamples: m.nSamples,
+        forest: m.forest.toJSON(),
+      })),
     };
   }
 
   /** @throws TypeError or RangeError for a malformed object */
   static fromJSON(json: FederatedForestJSON): FederatedForest {
-    if (!json || json.type !== "FederatedForest" || !Array.isArray(json.members)) {
+    if (
+      !json ||
+      json.type !== "FederatedForest" ||
+      !Array.isArray(json.members)
+    ) {
       throw new TypeError("json must come from FederatedForest.toJSON()");
     }
     return new FederatedForest(json.members);

@@ -5,7 +5,11 @@
  * entry (worker.ts), the network client (client.ts) and in-process
  * simulations all call {@link LocalClient.handle}.
  */
-import { getBackend, type BackendName, type LogisticProblem } from "../backend.js";
+import {
+  getBackend,
+  type BackendName,
+  type LogisticProblem,
+} from "../backend.js";
 import type { Label } from "../data/dataset.js";
 import { matrix, type Matrix } from "../data/matrix.js";
 import { encodeLabels } from "../data/labels.js";
@@ -58,7 +62,9 @@ export class LocalClient {
     public name = "client",
   ) {
     if (data.X.rows !== data.y.length) {
-      throw new DataError(`y must have one label per row of X (${data.X.rows}), got ${data.y.length}`);
+      throw new DataError(
+        `y must have one label per row of X (${data.X.rows}), got ${data.y.length}`,
+      );
     }
     this.X = data.X;
     this.y = data.y;
@@ -77,7 +83,14 @@ export class LocalClient {
       }
     }
     const classes = n > 0 ? encodeLabels(this.y).classes : [];
-    return { type: "hello", nSamples: n, nFeatures: d, classes, stats: { sum, sumSq }, publicKey: this.keys.publicKey };
+    return {
+      type: "hello",
+      nSamples: n,
+      nFeatures: d,
+      classes,
+      stats: { sum, sumSq },
+      publicKey: this.keys.publicKey,
+    };
   }
 
   /** Answers one coordinator request; failures become an "error" reply. */
@@ -106,7 +119,11 @@ export class LocalClient {
     const cfg = msg.config;
     const n = this.X.rows;
     const { nRows } = this.encode(cfg);
-    const wGlobal = flatLogistic(paramsFromJSON(msg.params), nRows, cfg.nFeatures);
+    const wGlobal = flatLogistic(
+      paramsFromJSON(msg.params),
+      nRows,
+      cfg.nFeatures,
+    );
     const w = wGlobal.slice();
     if (n > 0) {
       const problem = this.objective(cfg);
@@ -122,30 +139,63 @@ export class LocalClient {
     for (let p = 0; p < w.length; p++) w[p] -= wGlobal[p];
     const update = logisticParams(w, nRows, cfg.nFeatures);
     const norm = cfg.clipNorm === null ? 0 : clipUpdate(update, cfg.clipNorm);
-    const reply = { type: "update" as const, id: msg.id, round: msg.round, attempt: msg.attempt, nSamples: n, norm };
-    if (!cfg.secure) return { ...reply, params: paramsToJSON(update), masked: false };
+    const reply = {
+      type: "update" as const,
+      id: msg.id,
+      round: msg.round,
+      attempt: msg.attempt,
+      nSamples: n,
+      norm,
+    };
+    if (!cfg.secure)
+      return { ...reply, params: paramsToJSON(update), masked: false };
 
     const weight = n / cfg.secure.totalSamples;
     for (const t of Object.values(update)) {
       for (let k = 0; k < t.values.length; k++) t.values[k] *= weight;
     }
-    const masked = maskUpdate(this.name, this.keys, cfg.secure.peers, update, msg.round, msg.attempt);
+    const masked = maskUpdate(
+      this.name,
+      this.keys,
+      cfg.secure.peers,
+      update,
+      msg.round,
+      msg.attempt,
+    );
     return { ...reply, params: paramsToJSON(masked), masked: true };
   }
 
   /** Sum of log-losses and count of correct predictions of the global model here. */
-  private evaluate(msg: Extract<ServerRequest, { type: "evaluate" }>): ClientReply {
+  private evaluate(
+    msg: Extract<ServerRequest, { type: "evaluate" }>,
+  ): ClientReply {
     const cfg = msg.config;
     const n = this.X.rows;
-    const reply = { type: "metrics" as const, id: msg.id, round: msg.round, nSamples: n };
+    const reply = {
+      type: "metrics" as const,
+      id: msg.id,
+      round: msg.round,
+      nSamples: n,
+    };
     if (n === 0) return { ...reply, lossSum: 0, correct: 0 };
     if (msg.forest) {
       const proba = FederatedForest.fromJSON(msg.forest).predictProba(this.X);
-      return { ...reply, ...probaLossAndHits(proba, msg.forest.classes, this.y) };
+      return {
+        ...reply,
+        ...probaLossAndHits(proba, msg.forest.classes, this.y),
+      };
     }
     const { y, nRows } = this.encode(cfg);
-    const w = flatLogistic(paramsFromJSON(msg.params ?? {}), nRows, cfg.nFeatures);
-    const z = getBackend(this.backend).logisticDecision(this.features(cfg), nRows, w);
+    const w = flatLogistic(
+      paramsFromJSON(msg.params ?? {}),
+      nRows,
+      cfg.nFeatures,
+    );
+    const z = getBackend(this.backend).logisticDecision(
+      this.features(cfg),
+      nRows,
+      w,
+    );
     const { lossSum, correct } = logLossAndHits(z, y, nRows);
     return { ...reply, lossSum, correct };
   }
@@ -153,7 +203,8 @@ export class LocalClient {
   /** A forest grown on this client's data alone. */
   private forest(msg: Extract<ServerRequest, { type: "forest" }>): ClientReply {
     const n = this.X.rows;
-    if (n === 0) return { type: "forest", id: msg.id, nSamples: 0, forest: null };
+    if (n === 0)
+      return { type: "forest", id: msg.id, nSamples: 0, forest: null };
     const model = new RandomForestClassifier({
       nEstimators: msg.nEstimators,
       maxDepth: msg.maxDepth,
@@ -170,12 +221,16 @@ export class LocalClient {
     for (let i = 0; i < y.length; i++) {
       const k = index.get(this.y[i]);
       if (k === undefined) {
-        throw new DataError(`label ${JSON.stringify(this.y[i])} is not among the global classes`);
+        throw new DataError(
+          `label ${JSON.stringify(this.y[i])} is not among the global classes`,
+        );
       }
       y[i] = k;
     }
     if (this.X.cols !== cfg.nFeatures) {
-      throw new DataError(`X must have ${cfg.nFeatures} features as the other clients, got ${this.X.cols}`);
+      throw new DataError(
+        `X must have ${cfg.nFeatures} features as the other clients, got ${this.X.cols}`,
+      );
     }
     return { y, nRows: cfg.classes.length === 2 ? 1 : cfg.classes.length };
   }
@@ -189,7 +244,8 @@ export class LocalClient {
     const { rows, cols, data } = this.X;
     const out = new Float64Array(data.length);
     for (let i = 0; i < rows; i++) {
-      for (let j = 0; j < cols; j++) out[i * cols + j] = (data[i * cols + j] - mean[j]) / scale[j];
+      for (let j = 0; j < cols; j++)
+        out[i * cols + j] = (data[i * cols + j] - mean[j]) / scale[j];
     }
     this.scaled = { key, X: matrix(rows, cols, out) };
     return this.scaled.X;
@@ -201,7 +257,12 @@ export class LocalClient {
     if (this.problem?.key === key) return this.problem.problem;
     this.dispose();
     const { y, nRows } = this.encode(cfg);
-    const problem = getBackend(this.backend).logisticProblem(this.features(cfg), y, nRows, cfg.alpha);
+    const problem = getBackend(this.backend).logisticProblem(
+      this.features(cfg),
+      y,
+      nRows,
+      cfg.alpha,
+    );
     this.problem = { key, problem };
     return problem;
   }

@@ -16,7 +16,10 @@ export interface Tensor {
 export type NamedParams = Record<string, Tensor>;
 
 /** The JSON form of {@link NamedParams}: plain number arrays. */
-export type NamedParamsJSON = Record<string, { shape: number[]; values: number[] }>;
+export type NamedParamsJSON = Record<
+  string,
+  { shape: number[]; values: number[] }
+>;
 
 /** Product of a shape's dimensions (1 for a scalar's empty shape). */
 export function shapeSize(shape: readonly number[]): number {
@@ -96,15 +99,25 @@ export function paramsToJSON(params: NamedParams): NamedParamsJSON {
  */
 export function paramsFromJSON(json: unknown, name = "params"): NamedParams {
   if (typeof json !== "object" || json === null || Array.isArray(json)) {
-    throw new TypeError(`${name} must be an object of named arrays, got ${describe(json)}`);
+    throw new TypeError(
+      `${name} must be an object of named arrays, got ${describe(json)}`,
+    );
   }
   const out: NamedParams = {};
   for (const [key, t] of Object.entries(json as Record<string, unknown>)) {
     const where = `${name}.${key}`;
-    const { shape, values } = (t ?? {}) as { shape?: unknown; values?: unknown };
+    const { shape, values } = (t ?? {}) as {
+      shape?: unknown;
+      values?: unknown;
+    };
     const dims = Array.isArray(shape) ? shape : [];
-    if (!Array.isArray(shape) || !dims.every((d) => Number.isInteger(d) && d >= 0)) {
-      throw new TypeError(`${where}.shape must be an array of integers >= 0, got ${describe(shape)}`);
+    if (
+      !Array.isArray(shape) ||
+      !dims.every((d) => Number.isInteger(d) && d >= 0)
+    ) {
+      throw new TypeError(
+        `${where}.shape must be an array of integers >= 0, got ${describe(shape)}`,
+      );
     }
     if (!Array.isArray(values) || values.length !== shapeSize(dims)) {
       throw new RangeError(
@@ -114,7 +127,10 @@ export function paramsFromJSON(json: unknown, name = "params"): NamedParams {
     if (!values.every((v) => typeof v === "number" && Number.isFinite(v))) {
       throw new TypeError(`${where}.values must be finite numbers`);
     }
-    out[key] = { shape: [...dims] as number[], values: Float64Array.from(values as number[]) };
+    out[key] = {
+      shape: [...dims] as number[],
+      values: Float64Array.from(values as number[]),
+    };
   }
   return out;
 }

@@ -30,7 +30,11 @@ export function clipUpdate(update: NamedParams, clipNorm: number): number {
  * Adds N(0, sigma^2) to every entry of `params`, in place, drawing from
  * `rng` in sorted name order (so the noise depends on the seed only).
  */
-export function addGaussianNoise(params: NamedParams, sigma: number, rng: Rng): void {
+export function addGaussianNoise(
+  params: NamedParams,
+  sigma: number,
+  rng: Rng,
+): void {
   for (const name of Object.keys(params).sort()) {
     const v = params[name].values;
     const noise = rng.fillNormal(v.length);

@@ -103,8 +103,20 @@ export type ClientMessage =
       /** L2 norm of the update before clipping */
       norm: number;
     }
-  | { type: "metrics"; id: number; round: number; nSamples: number; lossSum: number; correct: number }
-  | { type: "forest"; id: number; nSamples: number; forest: RandomForestJSON | null }
+  | {
+      type: "metrics";
+      id: number;
+      round: number;
+      nSamples: number;
+      lossSum: number;
+      correct: number;
+    }
+  | {
+      type: "forest";
+      id: number;
+      nSamples: number;
+      forest: RandomForestJSON | null;
+    }
   | { type: "error"; id: number; message: string };
 
 /** A reply to a {@link ServerRequest}. */
@@ -133,7 +145,9 @@ export function parseClientMessage(text: string): ClientMessage {
   try {
     msg = JSON.parse(text);
   } catch {
-    throw new ProtocolError(`message must be JSON, got ${JSON.stringify(text.slice(0, 40))}`);
+    throw new ProtocolError(
+      `message must be JSON, got ${JSON.stringify(text.slice(0, 40))}`,
+    );
   }
   if (typeof msg !== "object" || msg === null || Array.isArray(msg)) {
     throw new ProtocolError(`message must be an object, got ${describe(msg)}`);
@@ -146,38 +160,53 @@ export function parseClientMessage(text: string): ClientMessage {
   }
   const count = (key: string) => {
     if (!Number.isInteger(m[key]) || (m[key] as number) < 0) {
-      throw new ProtocolError(`${m.type}.${key} must be an integer >= 0, got ${describe(m[key])}`);
+      throw new ProtocolError(
+        `${m.type}.${key} must be an integer >= 0, got ${describe(m[key])}`,
+      );
     }
   };
   const finite = (key: string) => {
     if (typeof m[key] !== "number" || !Number.isFinite(m[key])) {
-      throw new ProtocolError(`${m.type}.${key} must be a finite number, got ${describe(m[key])}`);
+      throw new ProtocolError(
+        `${m.type}.${key} must be a finite number, got ${describe(m[key])}`,
+      );
     }
   };
   if (m.type === "hello") {
     count("nSamples");
     count("nFeatures");
     const nFeatures = m.nFeatures as number;
-    if (nFeatures < 1 || nFeatures > MAX_FEATURES || (m.nSamples as number) > MAX_SAMPLES) {
+    if (
+      nFeatures < 1 ||
+      nFeatures > MAX_FEATURES ||
+      (m.nSamples as number) > MAX_SAMPLES
+    ) {
       throw new ProtocolError(
         `hello must have 1 to ${MAX_FEATURES} features and at most ${MAX_SAMPLES} samples`,
       );
     }
     const classes = m.classes;
-    const kinds = Array.isArray(classes) ? new Set(classes.map((c) => typeof c)) : null;
+    const kinds = Array.isArray(classes)
+      ? new Set(classes.map((c) => typeof c))
+      : null;
     if (
-      !Array.isArray(classes) || classes.length === 0 || classes.length > MAX_CLASSES ||
-      kinds!.size !== 1 || !(kinds!.has("string") || kinds!.has("number")) ||
+      !Array.isArray(classes) ||
+      classes.length === 0 ||
+      classes.length > MAX_CLASSES ||
+      kinds!.size !== 1 ||
+      !(kinds!.has("string") || kinds!.has("number")) ||
       classes.some((c) => typeof c === "number" && !Number.isFinite(c))
     ) {
       throw new ProtocolError(
         `hello.classes must be 1 to ${MAX_CLASSES} labels, all numbers or all strings`,
       );
     }
-    if (typeof m.publicKey !== "string") throw new ProtocolError("hello.publicKey must be a string");
+    if (typeof m.publicKey !== "string")
+      throw new ProtocolError("hello.publicKey must be a string");
     const stats = m.stats as { sum?: unknown; sumSq?: unknown } | undefined;
     const finiteArray = (a: unknown) =>
-      Array.isArray(a) && a.length === nFeatures &&
+      Array.isArray(a) &&
+      a.length === nFeatures &&
       a.every((v) => typeof v === "number" && Number.isFinite(v));
     if (!stats || !finiteArray(stats.sum) || !finiteArray(stats.sumSq)) {
       throw new ProtocolError(
@@ -193,7 +222,9 @@ export function parseClientMessage(text: string): ClientMessage {
     count("nSamples");
     finite("norm");
     if (typeof m.params !== "object" || m.params === null) {
-      throw new ProtocolError("update.params must be an object of named arrays");
+      throw new ProtocolError(
+        "update.params must be an object of named arrays",
+      );
     }
   } else if (m.type === "metrics") {
     count("round");

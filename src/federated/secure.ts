@@ -107,7 +107,10 @@ function maskStream(
     .update(`wasmlearn mask ${round} ${attempt}`)
     .digest();
   const cipher = createCipheriv("aes-256-ctr", key, Buffer.alloc(16));
-  const bytes = Buffer.concat([cipher.update(Buffer.alloc(8 * length)), cipher.final()]);
+  const bytes = Buffer.concat([
+    cipher.update(Buffer.alloc(8 * length)),
+    cipher.final(),
+  ]);
   const out = new Float64Array(length);
   for (let k = 0; k < length; k++) {
     const lo = bytes.readUInt32LE(8 * k);
@@ -155,7 +158,9 @@ export function maskUpdate(
     const mask = maskStream(secret, round, attempt, total);
     const add = self < peer.client;
     for (let k = 0; k < total; k++) {
-      masked[k] = add ? addRing(masked[k], mask[k]) : subRing(masked[k], mask[k]);
+      masked[k] = add
+        ? addRing(masked[k], mask[k])
+        : subRing(masked[k], mask[k]);
     }
   }
 
@@ -163,7 +168,10 @@ export function maskUpdate(
   at = 0;
   for (const n of names) {
     const len = weighted[n].values.length;
-    out[n] = { shape: [...weighted[n].shape], values: masked.slice(at, at + len) };
+    out[n] = {
+      shape: [...weighted[n].shape],
+      values: masked.slice(at, at + len),
+    };
     at += len;
   }
   return out;

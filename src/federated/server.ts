@@ -10,8 +10,21 @@
  */
 import { FederationError } from "../errors.js";
 import { WebSocketServer, type WebSocket } from "ws";
-import { Coordinator, type ClientLink, type FederatedOptions, type FederatedRun, type ReceivedUpdate, type RoundRecord } from "./coordinator.js";
-import { parseClientMessage, type ClientHello, type ClientReply, type ServerMessage, type ServerRequest } from "./protocol.js";
+import {
+  Coordinator,
+  type ClientLink,
+  type FederatedOptions,
+  type FederatedRun,
+  type ReceivedUpdate,
+  type RoundRecord,
+} from "./coordinator.js";
+import {
+  parseClientMessage,
+  type ClientHello,
+  type ClientReply,
+  type ServerMessage,
+  type ServerRequest,
+} from "./protocol.js";
 
 /** Options of {@link FederatedServer.start}. */
 export interface ServeOptions extends FederatedOptions {
@@ -43,7 +56,15 @@ export class FederatedServer {
   /** resolves with the run; rejects on a failed round or a join timeout */
   readonly done: Promise<FederatedRun>;
   private readonly peers: Peer[] = [];
-  private readonly pending = new Map<number, { peer: Peer; resolve: (r: ClientReply) => void; reject: (e: Error) => void; timer: NodeJS.Timeout }>();
+  private readonly pending = new Map<
+    number,
+    {
+      peer: Peer;
+      resolve: (r: ClientReply) => void;
+      reject: (e: Error) => void;
+      timer: NodeJS.Timeout;
+    }
+  >();
   private joined = 0;
   private started = false;
   private finished = false;
@@ -54,13 +75,22 @@ export class FederatedServer {
     private readonly wss: WebSocketServer,
     private readonly options: ServeOptions,
   ) {
-    this.coordinator = new Coordinator(options, (line) => this.note(line), options.onRound);
+    this.coordinator = new Coordinator(
+      options,
+      (line) => this.note(line),
+      options.onRound,
+    );
     const ready = new Promise<void>((resolve, reject) => {
       this.startTraining = resolve;
       this.failStart = reject;
     });
     const joinTimer = setTimeout(
-      () => this.failStart(new FederationError(`only ${this.peers.length} of ${this.wanted} clients joined within ${this.joinTimeout} ms`)),
+      () =>
+        this.failStart(
+          new FederationError(
+            `only ${this.peers.length} of ${this.wanted} clients joined within ${this.joinTimeout} ms`,
+          ),
+        ),
       this.joinTimeout,
     );
     this.done = ready
@@ -76,8 +106,19 @@ export class FederatedServer {
         this.finished = true;
       });
     this.done.then(
-      (run) => this.broadcast({ type: "done", summary: { rounds: run.rounds.length, last: run.rounds.at(-1) ?? null } }),
-      (err: Error) => this.broadcast({ type: "error", message: `training failed: ${err.message}` }),
+      (run) =>
+        this.broadcast({
+          type: "done",
+          summary: {
+            rounds: run.rounds.length,
+            last: run.rounds.at(-1) ?? null,
+          },
+        }),
+      (err: Error) =>
+        this.broadcast({
+          type: "error",
+          message: `training failed: ${err.message}`,
+        }),
     );
     wss.on("connection", (socket) => this.accept(socket));
   }
@@ -89,13 +130,23 @@ export class FederatedServer {
   static async start(options: ServeOptions = {}): Promise<FederatedServer> {
     const port = options.port ?? 0;
     if (!Number.isInteger(port) || port < 0 || port > 65535) {
-      throw new RangeError(`port must be an integer from 0 to 65535, got ${port}`);
+      throw new RangeError(
+        `port must be an integer from 0 to 65535, got ${port}`,
+      );
     }
-    const wss = new WebSocketServer({ host: "127.0.0.1", port, maxPayload: MAX_PAYLOAD });
+    const wss = new WebSocketServer({
+      host: "127.0.0.1",
+      port,
+      maxPayload: MAX_PAYLOAD,
+    });
     await new Promise<void>((resolve, reject) => {
       wss.once("listening", resolve);
       wss.once("error", (err) =>
-        reject(new FederationError(`cannot listen on 127.0.0.1:${port}: ${err.message}`)),
+        reject(
+          new FederationError(
+            `cannot listen on 127.0.0.1:${port}: ${err.message}`,
+          ),
+        ),
       );
     });
     return new FederatedServer(wss, options);
@@ -145,7 +196,9 @@ export class FederatedServer {
       try {
         msg = parseClientMessage(String(data));
       } catch (err) {
-        this.note(`rejected a malformed message from ${peer?.name ?? "an unnamed client"}: ${(err as Error).message}`);
+        this.note(
+          `rejected a malformed message from ${peer?.name ?? "an unnamed client"}: ${(err as Error).message}`,
+        );
         send(socket, { type: "error", message: (err as Error).message });
         return;
       }
@@ -156,8 +209,13 @@ export class FederatedServer {
       }
       const waiting = this.pending.get(msg.id);
       if (!peer || !waiting || waiting.peer !== peer) {
-        this.note(`rejected an unexpected ${msg.type} message from ${peer?.name ?? "an unnamed client"}`);
-        send(socket, { type: "error", message: `no request ${msg.id} is waiting for a reply` });
+        this.note(
+          `rejected an unexpected ${msg.type} message from ${peer?.name ?? "an unnamed client"}`,
+        );
+        send(socket, {
+          type: "error",
+          message: `no request ${msg.id} is waiting for a reply`,
+        });
         return;
       }
       this.settle(msg.id)?.resolve(msg);
@@ -168,7 +226,10 @@ export class FederatedServer {
       if (k >= 0) this.peers.splice(k, 1);
       if (!this.finished) this.note(`${peer.name} disconnected`);
       for (const [id, p] of this.pending) {
-        if (p.peer === peer) this.settle(id)?.reject(new FederationError(`${peer.name} disconnected`));
+        if (p.peer === peer)
+          this.settle(id)?.reject(
+            new FederationError(`${peer.name} disconnected`),
+          );
       }
     });
     socket.on("error", () => socket.terminate());
@@ -181,15 +242,23 @@ export class FederatedServer {
    * federation for everyone.
    */
   private dropMisfits(): void {
-    const key = (p: Peer) => `${p.hello.nFeatures}/${typeof p.hello.classes[0]}`;
+    const key = (p: Peer) =>
+      `${p.hello.nFeatures}/${typeof p.hello.classes[0]}`;
     const counts = new Map<string, number>();
-    for (const p of this.peers) counts.set(key(p), (counts.get(key(p)) ?? 0) + 1);
+    for (const p of this.peers)
+      counts.set(key(p), (counts.get(key(p)) ?? 0) + 1);
     let best = "";
     for (const [k, n] of counts) if (n > (counts.get(best) ?? 0)) best = k;
     for (const p of [...this.peers]) {
       if (key(p) === best) continue;
-      this.note(`turned ${p.name} away: ${p.hello.nFeatures} features, others have ${best.split("/")[0]}`);
-      send(p.socket, { type: "error", message: "your data does not match the other clients' (features or label kind)" });
+      this.note(
+        `turned ${p.name} away: ${p.hello.nFeatures} features, others have ${best.split("/")[0]}`,
+      );
+      send(p.socket, {
+        type: "error",
+        message:
+          "your data does not match the other clients' (features or label kind)",
+      });
       p.socket.close();
       this.peers.splice(this.peers.indexOf(p), 1);
     }
@@ -210,7 +279,9 @@ export class FederatedServer {
     };
     this.peers.push(peer);
     send(socket, { type: "welcome", client: name });
-    this.note(`${name} joined with ${hello.nSamples} samples${this.started ? " (late: from the next round)" : ""}`);
+    this.note(
+      `${name} joined with ${hello.nSamples} samples${this.started ? " (late: from the next round)" : ""}`,
+    );
     if (!this.started && this.peers.length >= this.wanted) this.startTraining();
     return peer;
   }
@@ -219,7 +290,9 @@ export class FederatedServer {
     return new Promise((resolve, reject) => {
       const ms = this.options.requestTimeoutMs ?? 30_000;
       const timer = setTimeout(() => {
-        this.settle(req.id)?.reject(new FederationError(`${peer.name} did not answer within ${ms} ms`));
+        this.settle(req.id)?.reject(
+          new FederationError(`${peer.name} did not answer within ${ms} ms`),
+        );
       }, ms);
       this.pending.set(req.id, { peer, resolve, reject, timer });
       send(peer.socket, req);

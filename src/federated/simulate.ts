@@ -10,7 +10,14 @@ import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
 import type { BackendName } from "../backend.js";
-import { Coordinator, type ClientLink, type FederatedOptions, type FederatedRun, type ReceivedUpdate, type RoundRecord } from "./coordinator.js";
+import {
+  Coordinator,
+  type ClientLink,
+  type FederatedOptions,
+  type FederatedRun,
+  type ReceivedUpdate,
+  type RoundRecord,
+} from "./coordinator.js";
 import { loadClientData, type ClientDataSpec } from "./data.js";
 import { LocalClient } from "./local.js";
 import type { ClientHello, ClientReply, ServerRequest } from "./protocol.js";
@@ -41,9 +48,14 @@ export interface SimulationResult extends FederatedRun {
  * @throws Error when it has not been built (npm run build)
  */
 export function workerUrl(base: string = import.meta.url): URL {
-  const url = new URL(base.endsWith(".ts") ? "../../dist/federated/worker.js" : "./worker.js", base);
+  const url = new URL(
+    base.endsWith(".ts") ? "../../dist/federated/worker.js" : "./worker.js",
+    base,
+  );
   if (!existsSync(fileURLToPath(url))) {
-    throw new Error(`the federated worker script ${fileURLToPath(url)} is missing: run npm run build`);
+    throw new Error(
+      `the federated worker script ${fileURLToPath(url)} is missing: run npm run build`,
+    );
   }
   return url;
 }
@@ -62,7 +74,11 @@ export async function simulate(
   const links: (ClientLink & { close(): Promise<void> })[] = [];
   try {
     for (const [k, spec] of specs.entries()) {
-      links.push(threads ? await startWorker(names[k], spec, backend) : inProcess(names[k], spec, backend));
+      links.push(
+        threads
+          ? await startWorker(names[k], spec, backend)
+          : inProcess(names[k], spec, backend),
+      );
     }
     const coordinator = new Coordinator(fed, log, onRound);
     const run = await coordinator.run(() => links);
@@ -86,39 +102,51 @@ function inProcess(name: string, spec: ClientDataSpec, backend: BackendName) {
 function startWorker(name: string, spec: ClientDataSpec, backend: BackendName) {
   const init: WorkerInit = { name, spec, backend };
   const worker = new Worker(workerUrl(), { workerData: init });
-  const pending = new Map<number, { resolve: (r: ClientReply) => void; reject: (e: Error) => void }>();
+  const pending = new Map<
+    number,
+    { resolve: (r: ClientReply) => void; reject: (e: Error) => void }
+  >();
   let failure: Error | null = null;
   const fail = (err: Error) => {
     failure = err;
     for (const p of pending.values()) p.reject(err);
     pending.clear();
   };
-  return new Promise<ClientLink & { close(): Promise<void> }>((resolve, reject) => {
-    worker.once("error", (err) => {
-      fail(err);
-      reject(err);
-    });
-    worker.once("exit", () => fail(new FederationError(`${name}'s worker exited`)));
-    worker.on("message", (msg: ClientHello | ClientReply | { type: "fatal"; message: string }) => {
-      if (msg.type === "fatal") {
-        reject(new FederationError(`${name}: ${msg.message}`));
-        void worker.terminate();
-      } else if (msg.type === "hello") {
-        resolve({
-          name,
-          hello: msg,
-          request: (req) =>
-            new Promise((res, rej) => {
-              if (failure) return rej(failure);
-              pending.set(req.id, { resolve: res, reject: rej });
-              worker.postMessage(req);
-            }),
-          close: async () => void (await worker.terminate()),
-        });
-      } else {
-        pending.get(msg.id)?.resolve(msg);
-        pending.delete(msg.id);
-      }
-    });
-  });
+  return new Promise<ClientLink & { close(): Promise<void> }>(
+    (resolve, reject) => {
+      worker.once("error", (err) => {
+        fail(err);
+        reject(err);
+      });
+      worker.once("exit", () =>
+        fail(new FederationError(`${name}'s worker exited`)),
+      );
+      worker.on(
+        "message",
+        (
+          msg: ClientHello | ClientReply | { type: "fatal"; message: string },
+        ) => {
+          if (msg.type === "fatal") {
+            reject(new FederationError(`${name}: ${msg.message}`));
+            void worker.terminate();
+          } else if (msg.type === "hello") {
+            resolve({
+              name,
+              hello: msg,
+              request: (req) =>
+                new Promise((res, rej) => {
+                  if (failure) return rej(failure);
+                  pending.set(req.id, { resolve: res, reject: rej });
+                  worker.postMessage(req);
+                }),
+              close: async () => void (await worker.terminate()),
+            });
+          } else {
+            pending.get(msg.id)?.resolve(msg);
+            pending.delete(msg.id);
+          }
+        },
+      );
+    },
+  );
 }

@@ -22,8 +22,14 @@ const port = parentPort;
 if (port) {
   const init = workerData as WorkerInit;
   try {
-    const client = new LocalClient(loadClientData(init.spec), init.backend, init.name);
-    port.on("message", (msg: ServerRequest) => port.postMessage(client.handle(msg)));
+    const client = new LocalClient(
+      loadClientData(init.spec),
+      init.backend,
+      init.name,
+    );
+    port.on("message", (msg: ServerRequest) =>
+      port.postMessage(client.handle(msg)),
+    );
     port.postMessage(client.hello());
   } catch (err) {
     port.postMessage({ type: "fatal", message: (err as Error).message });

@@ -11,7 +11,11 @@ import type { BackendName } from "../backend.js";
 import type { Label, Modality, MultiViewDataset } from "../data/dataset.js";
 import { describe, takeRows, toMatrix, type Matrix } from "../data/matrix.js";
 import { encodeLabels } from "../data/labels.js";
-import { checkBoolean, checkInteger, checkOptions } from "../models/validation.js";
+import {
+  checkBoolean,
+  checkInteger,
+  checkOptions,
+} from "../models/validation.js";
 import { DataError } from "../errors.js";
 import { StandardScaler } from "../data/scale.js";
 import { trainTestSplit } from "../data/split.js";
@@ -159,7 +163,9 @@ export function runFusion(
       const t0 = performance.now();
       const fitted = fit(m.X, `modality ${m.name}`);
       const ms = performance.now() - t0;
-      results.push(row(`modality:${m.name}`, modelName, fitted, s, m.X.cols, ms));
+      results.push(
+        row(`modality:${m.name}`, modelName, fitted, s, m.X.cols, ms),
+      );
       return { ...fitted, ms };
     });
     classes = perModality[0].model.classes;
@@ -168,7 +174,16 @@ export function runFusion(
     let t0 = performance.now();
     const early = earlyFeatures(data.modalities);
     const fittedEarly = fit(early, "early fusion");
-    results.push(row("early", modelName, fittedEarly, s, early.cols, performance.now() - t0));
+    results.push(
+      row(
+        "early",
+        modelName,
+        fittedEarly,
+        s,
+        early.cols,
+        performance.now() - t0,
+      ),
+    );
 
     // Late fusion: average the per-modality class probabilities.
     t0 = performance.now();
@@ -186,12 +201,24 @@ export function runFusion(
     t0 = performance.now();
     const cross = crossFeatures(data.modalities, crossK);
     const fittedCross = fit(cross, "cross fusion");
-    results.push(row("cross", modelName, fittedCross, s, cross.cols, performance.now() - t0));
+    results.push(
+      row(
+        "cross",
+        modelName,
+        fittedCross,
+        s,
+        cross.cols,
+        performance.now() - t0,
+      ),
+    );
   }
 
   return {
     dataset: data.name,
-    modalities: data.modalities.map((m) => ({ name: m.name, nFeatures: m.X.cols })),
+    modalities: data.modalities.map((m) => ({
+      name: m.name,
+      nFeatures: m.X.cols,
+    })),
     classes,
     nTrain: train.length,
     nTest: test.length,
@@ -207,11 +234,15 @@ export function runFusion(
 }
 
 /** Accuracy on yTest of always predicting the most frequent class of yTrain. */
-function majorityAccuracy(yTrain: readonly Label[], yTest: readonly Label[]): number {
+function majorityAccuracy(
+  yTrain: readonly Label[],
+  yTest: readonly Label[],
+): number {
   const counts = new Map<Label, number>();
   for (const v of yTrain) counts.set(v, (counts.get(v) ?? 0) + 1);
   let best: Label = yTrain[0];
-  for (const [label, n] of counts) if (n > (counts.get(best) ?? 0)) best = label;
+  for (const [label, n] of counts)
+    if (n > (counts.get(best) ?? 0)) best = label;
   return yTest.filter((v) => v === best).length / yTest.length;
 }
 
@@ -258,7 +289,10 @@ function row(
 }
 
 /** Accuracy of the argmax of the mean class probabilities (ties: first class). */
-function lateFusionAccuracy(fitted: readonly Fitted[], yTest: readonly Label[]): number {
+function lateFusionAccuracy(
+  fitted: readonly Fitted[],
+  yTest: readonly Label[],
+): number {
   const probas = fitted.map((f) => f.model.predictProba(f.XTest));
   const classes = fitted[0].model.classes;
   const K = classes.length;
@@ -284,8 +318,14 @@ function lateFusionAccuracy(fitted: readonly Fitted[], yTest: readonly Label[]):
  * the original row, and converts `number[][]` modalities to matrices.
  */
 function checkDataset(data: MultiViewDataset): MultiViewDataset {
-  if (typeof data !== "object" || data === null || !Array.isArray(data.modalities)) {
-    throw new TypeError(`data must be a MultiViewDataset, got ${describe(data)}`);
+  if (
+    typeof data !== "object" ||
+    data === null ||
+    !Array.isArray(data.modalities)
+  ) {
+    throw new TypeError(
+      `data must be a MultiViewDataset, got ${describe(data)}`,
+    );
   }
   if (data.modalities.length < 2) {
     throw new RangeError(
@@ -313,7 +353,8 @@ function checkDataset(data: MultiViewDataset): MultiViewDataset {
         `modality ${m.name} has ${X.rows} rows but there are ${n} labels`,
       );
     }
-    if (X.cols < 1) throw new DataError(`modality ${m.name} has no feature columns`);
+    if (X.cols < 1)
+      throw new DataError(`modality ${m.name} has no feature columns`);
     return { name: m.name, X };
   });
   return { name: data.name, modalities, y: data.y };
@@ -321,16 +362,33 @@ function checkDataset(data: MultiViewDataset): MultiViewDataset {
 
 function checkFusionOptions(o: FusionOptions): void {
   checkOptions("options", o, [
-    "models", "backend", "seed", "testSize", "split", "indices", "crossK",
-    "scale", "maxIter", "C", "nEstimators", "onProgress",
+    "models",
+    "backend",
+    "seed",
+    "testSize",
+    "split",
+    "indices",
+    "crossK",
+    "scale",
+    "maxIter",
+    "C",
+    "nEstimators",
+    "onProgress",
   ]);
   if (o.split !== undefined && o.split !== "stratified" && o.split !== "head") {
-    throw new RangeError(`split must be "stratified" or "head", got ${describe(o.split)}`);
+    throw new RangeError(
+      `split must be "stratified" or "head", got ${describe(o.split)}`,
+    );
   }
   if (o.scale !== undefined) checkBoolean("scale", o.scale);
   if (o.crossK !== undefined) checkInteger("crossK", o.crossK, 1);
-  if (o.models !== undefined && (!Array.isArray(o.models) || o.models.length === 0)) {
-    throw new RangeError(`models must list at least one model, got ${describe(o.models)}`);
+  if (
+    o.models !== undefined &&
+    (!Array.isArray(o.models) || o.models.length === 0)
+  ) {
+    throw new RangeError(
+      `models must list at least one model, got ${describe(o.models)}`,
+    );
   }
 }
 
@@ -347,7 +405,9 @@ function checkIndices(
   const convert = (name: "train" | "test") => {
     const list = indices[name];
     if (!list || list.length === 0) {
-      throw new RangeError(`indices.${name} must list at least one row, got ${describe(list)}`);
+      throw new RangeError(
+        `indices.${name} must list at least one row, got ${describe(list)}`,
+      );
     }
     const out = Int32Array.from(list);
     out.forEach((i, k) => {

@@ -6,8 +6,11 @@ import type {
   TreeBuilder,
   TreeGrowOptions,
 } from "../backend.js";
-import { checkDecisionData,
-  checkLogisticData, checkParams } from "../backend.js";
+import {
+  checkDecisionData,
+  checkLogisticData,
+  checkParams,
+} from "../backend.js";
 import { checkNetwork, checkQSample } from "../diffusion/session.js";
 import type { Matrix } from "../data/matrix.js";
 import * as diffusion from "./diffusion.js";
@@ -31,7 +34,15 @@ function logisticProblem(
       checkParams(w, nParams);
       checkParams(grad, nParams, "grad");
       return logistic.logisticLossGrad(
-        X.data, y, X.rows, X.cols, nRows, w, grad, alpha, z,
+        X.data,
+        y,
+        X.rows,
+        X.cols,
+        nRows,
+        w,
+        grad,
+        alpha,
+        z,
       );
     },
     dispose() {},
@@ -62,11 +73,30 @@ function treeBuilder(X: Matrix, y: Int32Array, nClasses: number): TreeBuilder {
   return {
     grow(options: TreeGrowOptions, seed: number, withSampleCounts = false) {
       const m = tree.treeGrow(
-        xCol, y, presort, xlogx, n, d, K,
-        tree.CRITERION_CODES[options.criterion], options.maxDepth,
-        options.minSamplesSplit, options.minSamplesLeaf, options.maxFeatures,
-        options.bootstrap ? 1 : 0, seed >>> 0, weight, work, feature,
-        threshold, left, right, impurity, nNodeSamples, weighted, value,
+        xCol,
+        y,
+        presort,
+        xlogx,
+        n,
+        d,
+        K,
+        tree.CRITERION_CODES[options.criterion],
+        options.maxDepth,
+        options.minSamplesSplit,
+        options.minSamplesLeaf,
+        options.maxFeatures,
+        options.bootstrap ? 1 : 0,
+        seed >>> 0,
+        weight,
+        work,
+        feature,
+        threshold,
+        left,
+        right,
+        impurity,
+        nNodeSamples,
+        weighted,
+        value,
       );
       return {
         tree: {
@@ -87,12 +117,25 @@ function treeBuilder(X: Matrix, y: Int32Array, nClasses: number): TreeBuilder {
   };
 }
 
-function forestProba(X: Matrix, forest: FlatForest, nClasses: number): Float64Array {
+function forestProba(
+  X: Matrix,
+  forest: FlatForest,
+  nClasses: number,
+): Float64Array {
   const out = new Float64Array(X.rows * nClasses);
   tree.forestProba(
-    X.data, X.rows, X.cols, nClasses, forest.nTrees, forest.roots,
-    forest.feature, forest.threshold, forest.left, forest.right,
-    forest.value, out,
+    X.data,
+    X.rows,
+    X.cols,
+    nClasses,
+    forest.nTrees,
+    forest.roots,
+    forest.feature,
+    forest.threshold,
+    forest.left,
+    forest.right,
+    forest.value,
+    out,
   );
   return out;
 }
@@ -112,7 +155,7 @@ export const tsBackend: Backend = {
   logisticProblem,
   logisticDecision(X, nRows, w) {
     checkDecisionData(X, nRows);
-  checkParams(w, nRows * (X.cols + 1));
+    checkParams(w, nRows * (X.cols + 1));
     const out = new Float64Array(X.rows * nRows);
     logistic.logisticDecision(X.data, X.rows, X.cols, nRows, w, out);
     return out;
@@ -137,7 +180,17 @@ export const tsBackend: Backend = {
     const grad = new Float64Array(params.length);
     const scratch = new Float64Array(2 * X.rows * Math.max(...sizes));
     mlp.mlpForward(params, sizes, nLayers, X.data, X.rows, acts);
-    mlp.mlpBackward(params, sizes, nLayers, X.data, X.rows, acts, dOut, grad, scratch);
+    mlp.mlpBackward(
+      params,
+      sizes,
+      nLayers,
+      X.data,
+      X.rows,
+      acts,
+      dOut,
+      grad,
+      scratch,
+    );
     return grad;
   },
 };

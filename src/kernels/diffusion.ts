@@ -51,7 +51,8 @@ export function diffusionOracleNoise(
   sqrtOneMinusAbar: number,
   out: Float64Array,
 ): void {
-  for (let k = 0; k < n; k++) out[k] = (x[k] - sqrtAbar * x0[k]) / sqrtOneMinusAbar;
+  for (let k = 0; k < n; k++)
+    out[k] = (x[k] - sqrtAbar * x0[k]) / sqrtOneMinusAbar;
 }
 
 /**
@@ -73,7 +74,10 @@ export function diffusionDdpmStep(
 ): void {
   for (let k = 0; k < n; k++) {
     const xk = x[k];
-    const x0 = Math.min(Math.max((xk - sqrtOneMinusAbar * eps[k]) / sqrtAbar, -clip), clip);
+    const x0 = Math.min(
+      Math.max((xk - sqrtOneMinusAbar * eps[k]) / sqrtAbar, -clip),
+      clip,
+    );
     out[k] = c1 * x0 + c2 * xk + sigma * z[k];
   }
 }
@@ -121,7 +125,10 @@ export function diffusionModelInput(
   const width = length + embedDim;
   for (let i = 0; i < nSamples; i++) {
     out.set(x.subarray(i * length, (i + 1) * length), i * width);
-    out.set(embed.subarray(t[i] * embedDim, (t[i] + 1) * embedDim), i * width + length);
+    out.set(
+      embed.subarray(t[i] * embedDim, (t[i] + 1) * embedDim),
+      i * width + length,
+    );
   }
 }
 
@@ -158,7 +165,10 @@ export function diffusionTrainBatch(
     for (let k = 0; k < length; k++) {
       input[i * width + k] = a * data[src + k] + b * noise[i * length + k];
     }
-    input.set(embed.subarray(ti * embedDim, (ti + 1) * embedDim), i * width + length);
+    input.set(
+      embed.subarray(ti * embedDim, (ti + 1) * embedDim),
+      i * width + length,
+    );
   }
 }
 
@@ -166,9 +176,10 @@ export function diffusionTrainBatch(
 // ./mlp.ts driven over plain arrays, step for step as src/wasm/diffusion.ts
 // drives their Wasm twins.
 
-
 /** A {@link DiffusionSession} over plain arrays (see src/diffusion/session.ts). */
-export function diffusionSession(options: DiffusionSessionOptions): DiffusionSession {
+export function diffusionSession(
+  options: DiffusionSessionOptions,
+): DiffusionSession {
   const T = checkSessionOptions(options);
   const { length, sqrtAbar, sqrtOneMinusAbar, network, data } = options;
   const state = new Uint32Array(4);
@@ -188,7 +199,12 @@ export function diffusionSession(options: DiffusionSessionOptions): DiffusionSes
   }
 
   /** The noise estimate for rows x at timesteps t into eps. */
-  function predict(x: Float64Array, t: Int32Array, nSamples: number, eps: Float64Array): void {
+  function predict(
+    x: Float64Array,
+    t: Int32Array,
+    nSamples: number,
+    eps: Float64Array,
+  ): void {
     const E = network!.embedDim;
     const p = network!.precondition;
     const input = new Float64Array(nSamples * (length + E));
@@ -202,7 +218,9 @@ export function diffusionSession(options: DiffusionSessionOptions): DiffusionSes
   return {
     trainStep(indices: Int32Array, learningRate: number): number {
       if (!network || !data) {
-        throw new RangeError("trainStep needs a session with a network and data");
+        throw new RangeError(
+          "trainStep needs a session with a network and data",
+        );
       }
       checkIndexArray("indices", indices, data.rows);
       const B = indices.length;
@@ -211,33 +229,73 @@ export function diffusionSession(options: DiffusionSessionOptions): DiffusionSes
       const noise = new Float64Array(B * length);
       const input = new Float64Array(B * (length + E));
       diffusionTrainBatch(
-        data.data, length, indices, B, T, sqrtAbar, sqrtOneMinusAbar,
-        network.embedding, E, state, t, new Float64Array(B), noise, input,
+        data.data,
+        length,
+        indices,
+        B,
+        T,
+        sqrtAbar,
+        sqrtOneMinusAbar,
+        network.embedding,
+        E,
+        state,
+        t,
+        new Float64Array(B),
+        noise,
+        input,
       );
       const p = network.precondition;
       if (p) preconditionBatch(input, noise, length + E, t, p, B, length);
       adamStep++;
       const maxWidth = Math.max(...sizes);
       return mlpTrainStep(
-        params, sizes, nLayers, params.length, input, noise, B,
-        new Float64Array(mlpActsLength(sizes, B)), new Float64Array(B * length),
-        new Float64Array(params.length), new Float64Array(2 * B * maxWidth),
-        m, v, learningRate, ADAM.beta1, ADAM.beta2, ADAM.epsilon,
-        1 - ADAM.beta1 ** adamStep, 1 - ADAM.beta2 ** adamStep,
+        params,
+        sizes,
+        nLayers,
+        params.length,
+        input,
+        noise,
+        B,
+        new Float64Array(mlpActsLength(sizes, B)),
+        new Float64Array(B * length),
+        new Float64Array(params.length),
+        new Float64Array(2 * B * maxWidth),
+        m,
+        v,
+        learningRate,
+        ADAM.beta1,
+        ADAM.beta2,
+        ADAM.epsilon,
+        1 - ADAM.beta1 ** adamStep,
+        1 - ADAM.beta2 ** adamStep,
       );
     },
     predictNoise(xt: Float64Array, t: Int32Array): Float64Array {
-      if (!network) throw new RangeError("predictNoise needs a session with a network");
+      if (!network)
+        throw new RangeError("predictNoise needs a session with a network");
       checkIndexArray("t", t, T);
       if (xt.length !== t.length * length) {
-        throw new RangeError(`xt must hold ${t.length} signals of length ${length}, got ${xt.length} values`);
+        throw new RangeError(
+          `xt must hold ${t.length} signals of length ${length}, got ${xt.length} values`,
+        );
       }
       const eps = new Float64Array(xt.length);
       predict(xt, t, t.length, eps);
       return eps;
     },
-    reverse(x0Start: Float64Array, steps: readonly ReverseStep[], o: ReverseOptions) {
-      const nSamples = checkReverse(x0Start, length, T, steps, o, Boolean(network));
+    reverse(
+      x0Start: Float64Array,
+      steps: readonly ReverseStep[],
+      o: ReverseOptions,
+    ) {
+      const nSamples = checkReverse(
+        x0Start,
+        length,
+        T,
+        steps,
+        o,
+        Boolean(network),
+      );
       const n = x0Start.length;
       const x = x0Start.slice();
       const eps = new Float64Array(n);
@@ -249,10 +307,20 @@ export function diffusionSession(options: DiffusionSessionOptions): DiffusionSes
       for (const step of steps) {
         reverseNoise(step, o, x, eps, t, nSamples, stepState);
         if (step.sigma > 0) rngNormal(stepState, z, n);
-        const kernel = step.sampler === "ddim" ? diffusionDdimStep : diffusionDdpmStep;
+        const kernel =
+          step.sampler === "ddim" ? diffusionDdimStep : diffusionDdpmStep;
         kernel(
-          x, eps, z, n, step.sqrtAbar, step.sqrtOneMinusAbar, step.c1, step.c2,
-          step.sigma, clip, x,
+          x,
+          eps,
+          z,
+          n,
+          step.sqrtAbar,
+          step.sqrtOneMinusAbar,
+          step.c1,
+          step.c2,
+          step.sigma,
+          clip,
+          x,
         );
       }
       return x;
@@ -273,7 +341,14 @@ export function diffusionSession(options: DiffusionSessionOptions): DiffusionSes
     stepState: Uint32Array,
   ): void {
     if (o.source === "oracle") {
-      diffusionOracleNoise(x, o.x0!, x.length, step.sqrtAbar, step.sqrtOneMinusAbar, eps);
+      diffusionOracleNoise(
+        x,
+        o.x0!,
+        x.length,
+        step.sqrtAbar,
+        step.sqrtOneMinusAbar,
+        eps,
+      );
     } else if (o.source === "fresh") {
       rngNormal(stepState, eps, x.length);
     } else {
@@ -292,6 +367,15 @@ export function qSampleRows(
   sqrtOneMinusAbar: Float64Array,
 ): Float64Array {
   const out = new Float64Array(x0.rows * x0.cols);
-  diffusionQSample(x0.data, t, noise, sqrtAbar, sqrtOneMinusAbar, x0.rows, x0.cols, out);
+  diffusionQSample(
+    x0.data,
+    t,
+    noise,
+    sqrtAbar,
+    sqrtOneMinusAbar,
+    x0.rows,
+    x0.cols,
+    out,
+  );
   return out;
 }

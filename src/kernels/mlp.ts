@@ -17,7 +17,10 @@ export function mlpParamCount(sizes: ArrayLike<number>): number {
 }
 
 /** Length of `acts` for nSamples rows: 2 nSamples sum_{l >= 1} sizes[l]. */
-export function mlpActsLength(sizes: ArrayLike<number>, nSamples: number): number {
+export function mlpActsLength(
+  sizes: ArrayLike<number>,
+  nSamples: number,
+): number {
   let n = 0;
   for (let l = 1; l < sizes.length; l++) n += 2 * nSamples * sizes[l];
   return n;
@@ -118,7 +121,8 @@ export function mlpBackward(
     for (let i = 0; i < nSamples; i++) {
       for (let k = 0; k < nIn; k++) {
         let s = 0;
-        for (let o = 0; o < nOut; o++) s += delta[i * nOut + o] * params[w + o * nIn + k];
+        for (let o = 0; o < nOut; o++)
+          s += delta[i * nOut + o] * params[w + o * nIn + k];
         const z = acts[zPrev + i * nIn + k];
         const sg = sigmoid(z);
         dPrev[i * nIn + k] = s * (sg * (1 + z * (1 - sg)));
@@ -153,7 +157,8 @@ export function mlpAdam(
     m[p] = mp;
     v[p] = vp;
     const step =
-      (learningRate * (mp / correction1)) / (Math.sqrt(vp / correction2) + epsilon);
+      (learningRate * (mp / correction1)) /
+      (Math.sqrt(vp / correction2) + epsilon);
     params[p] = params[p] - step;
   }
 }
@@ -196,8 +201,17 @@ export function mlpTrainStep(
   }
   mlpBackward(params, sizes, nLayers, X, nSamples, acts, dOut, grad, scratch);
   mlpAdam(
-    params, grad, m, v, nParams, learningRate, beta1, beta2, epsilon,
-    correction1, correction2,
+    params,
+    grad,
+    m,
+    v,
+    nParams,
+    learningRate,
+    beta1,
+    beta2,
+    epsilon,
+    correction1,
+    correction2,
   );
   return n > 0 ? loss / n : 0;
 }

@@ -190,8 +190,20 @@ export function treeGrow(
       imp > EPSILON
     ) {
       split = findSplit(
-        xCol, y, weight, xlogx, w, n, d, K, criterion, minSamplesLeaf,
-        maxFeatures, start, end, wNode,
+        xCol,
+        y,
+        weight,
+        xlogx,
+        w,
+        n,
+        d,
+        K,
+        criterion,
+        minSamplesLeaf,
+        maxFeatures,
+        start,
+        end,
+        wNode,
       );
     }
     if (split === null) {
@@ -312,9 +324,7 @@ function findSplit(
         continue;
       }
       const wR = wNode - wL;
-      const proxy = gini
-        ? sL / wL + sR / wR
-        : sL - xlogx[wL] + sR - xlogx[wR];
+      const proxy = gini ? sL / wL + sR / wR : sL - xlogx[wL] + sR - xlogx[wR];
       if (proxy > bestProxy) {
         bestProxy = proxy;
         let t = vPrev * 0.5 + vn * 0.5;

@@ -95,7 +95,9 @@ function growTrees(task: ForestTask): ForestTaskResult {
   return { ...concatTrees(grown), sampleCounts };
 }
 
-function concatTrees(trees: FlatTree[]): Omit<ForestTaskResult, "sampleCounts"> {
+function concatTrees(
+  trees: FlatTree[],
+): Omit<ForestTaskResult, "sampleCounts"> {
   const i32 = (pick: (t: FlatTree) => Int32Array) =>
     concat(trees.map(pick), Int32Array);
   const f64 = (pick: (t: FlatTree) => Float64Array) =>

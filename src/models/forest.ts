@@ -296,7 +296,9 @@ export class RandomForestClassifier {
       nJobs: checkNJobs(nJobs),
     };
     if (this.options.oobScore && !this.options.bootstrap) {
-      throw new RangeError("oobScore must be false when bootstrap is false, got true");
+      throw new RangeError(
+        "oobScore must be false when bootstrap is false, got true",
+      );
     }
   }
 
@@ -341,20 +343,29 @@ export class RandomForestClassifier {
   ): Promise<this> {
     const f = this.prepare(X, y);
     const { resolveJobs } = await loadPool();
-    const jobs = Math.min(resolveJobs(this.options.nJobs), this.options.nEstimators);
-    const grown = jobs === 1 ? this.growHere(f) : await this.growInWorkers(f, jobs);
+    const jobs = Math.min(
+      resolveJobs(this.options.nJobs),
+      this.options.nEstimators,
+    );
+    const grown =
+      jobs === 1 ? this.growHere(f) : await this.growInWorkers(f, jobs);
     this.finish(f, grown);
     return this;
   }
 
   /** Checks the data (memory first, from the shape alone), resolves options. */
-  private prepare(X: MatrixLike, y: readonly Label[] | ArrayLike<Label>): ForestFit {
+  private prepare(
+    X: MatrixLike,
+    y: readonly Label[] | ArrayLike<Label>,
+  ): ForestFit {
     const o = this.options;
     const shape = claimedShape(X);
-    if (o.backend === "wasm" && shape) checkForestMemory(shape.rows, shape.cols, 2);
+    if (o.backend === "wasm" && shape)
+      checkForestMemory(shape.rows, shape.cols, 2);
     const data = checkTrainingData(X, y);
     const n = data.X.rows;
-    if (o.backend === "wasm") checkForestMemory(n, data.X.cols, data.classes.length);
+    if (o.backend === "wasm")
+      checkForestMemory(n, data.X.cols, data.classes.length);
     return {
       X: data.X,
       y: data.y,
@@ -368,7 +379,11 @@ export class RandomForestClassifier {
     const o = this.options;
     const trees: FlatTree[] = [];
     const inBag: Float64Array[] = [];
-    const builder = getBackend(o.backend).treeBuilder(f.X, f.y, f.classes.length);
+    const builder = getBackend(o.backend).treeBuilder(
+      f.X,
+      f.y,
+      f.classes.length,
+    );
     try {
       for (let t = 0; t < o.nEstimators; t++) {
         const g = builder.grow(f.grow, treeSeed(f.seed, t), o.oobScore);
@@ -423,7 +438,8 @@ export class RandomForestClassifier {
       splitTrees(r, K).forEach((tree, a) => {
         const t = groups[k][a];
         grown.trees[t] = tree;
-        if (r.sampleCounts) grown.inBag[t] = r.sampleCounts.slice(a * n, (a + 1) * n);
+        if (r.sampleCounts)
+          grown.inBag[t] = r.sampleCounts.slice(a * n, (a + 1) * n);
       });
     });
     return grown;
@@ -463,7 +479,11 @@ export class RandomForestClassifier {
       const rows: number[] = [];
       for (let i = 0; i < n; i++) if (inBag[t][i] === 0) rows.push(i);
       if (rows.length === 0) return;
-      const p = backend.forestProba(takeRows(X, rows), packForest([tree], K), K);
+      const p = backend.forestProba(
+        takeRows(X, rows),
+        packForest([tree], K),
+        K,
+      );
       rows.forEach((i, r) => {
         seen[i]++;
         for (let k = 0; k < K; k++) sum[i * K + k] += p[r * K + k];
@@ -476,7 +496,10 @@ export class RandomForestClassifier {
     const decision = matrix(n, K, sum);
     const pred = argmaxLabels(decision, m.classes);
     m.oobDecision = decision;
-    m.oobScore = accuracy(Array.from(y, (k) => m.classes[k]), pred);
+    m.oobScore = accuracy(
+      Array.from(y, (k) => m.classes[k]),
+      pred,
+    );
   }
 
   private model(): FittedForest {
@@ -539,7 +562,9 @@ export class RandomForestClassifier {
   get oobScore(): number {
     const s = this.model().oobScore;
     if (s === null) {
-      throw new RangeError("oobScore must be true in the options to get an out-of-bag score");
+      throw new RangeError(
+        "oobScore must be true in the options to get an out-of-bag score",
+      );
     }
     return s;
   }
@@ -548,7 +573,9 @@ export class RandomForestClassifier {
   get oobDecisionFunction(): Matrix {
     const m = this.model();
     if (m.oobDecision === null) {
-      throw new RangeError("oobScore must be true in the options to get out-of-bag estimates");
+      throw new RangeError(
+        "oobScore must be true in the options to get out-of-bag estimates",
+      );
     }
     return m.oobDecision;
   }
@@ -578,7 +605,9 @@ export class RandomForestClassifier {
    */
   static fromJSON(json: RandomForestJSON): RandomForestClassifier {
     if (!json || json.type !== "RandomForestClassifier") {
-      throw new TypeError("json must come from RandomForestClassifier.toJSON()");
+      throw new TypeError(
+        "json must come from RandomForestClassifier.toJSON()",
+      );
     }
     if (!Array.isArray(json.trees) || json.trees.length < 1) {
       throw new RangeError("json.trees must be a non-empty array");

@@ -100,7 +100,11 @@ export class LogisticRegression {
       ftol = DEFAULT_FTOL,
       fitIntercept = true,
       backend = "wasm",
-    } = checkOptions("options", options, OPTION_NAMES) as LogisticRegressionOptions;
+    } = checkOptions(
+      "options",
+      options,
+      OPTION_NAMES,
+    ) as LogisticRegressionOptions;
     this.options = {
       C: checkPositive("C", C),
       maxIter: checkInteger("maxIter", maxIter, 1),
@@ -119,8 +123,10 @@ export class LogisticRegression {
    */
   fit(X: MatrixLike, y: readonly Label[] | ArrayLike<Label>): this {
     const Xm = toMatrix(X, "X");
-    if (Xm.rows < 1) throw new DataError("X must have at least 1 sample, got 0");
-    if (Xm.cols < 1) throw new DataError("X must have at least 1 feature, got 0");
+    if (Xm.rows < 1)
+      throw new DataError("X must have at least 1 sample, got 0");
+    if (Xm.cols < 1)
+      throw new DataError("X must have at least 1 feature, got 0");
     const { classes, indices } = encodeLabels(toLabelArray(y, "y"), "y");
     if (indices.length !== Xm.rows) {
       throw new DataError(
@@ -158,11 +164,15 @@ export class LogisticRegression {
         if (!fitIntercept) grad.fill(0, biasStart);
         return f * n;
       };
-      const result = minimizeLbfgs(objective, new Float64Array(problem.nParams), {
-        maxIter,
-        gtol: tol,
-        ftol,
-      });
+      const result = minimizeLbfgs(
+        objective,
+        new Float64Array(problem.nParams),
+        {
+          maxIter,
+          gtol: tol,
+          ftol,
+        },
+      );
       this.fitted = {
         classes,
         nFeatures: Xm.cols,
@@ -202,7 +212,11 @@ export class LogisticRegression {
   decisionFunction(X: MatrixLike): Matrix {
     const m = this.model();
     const Xm = this.checkX(X);
-    const z = getBackend(this.options.backend).logisticDecision(Xm, m.nRows, m.w);
+    const z = getBackend(this.options.backend).logisticDecision(
+      Xm,
+      m.nRows,
+      m.w,
+    );
     const bad = z.findIndex(Number.isNaN);
     if (bad >= 0) {
       // finite inputs can still overflow: x * w = +Inf and -Inf in one sum
@@ -232,7 +246,8 @@ export class LogisticRegression {
         // overflowed decision values: the classes at +Infinity share it all
         let n = 0;
         for (let c = 0; c < K; c++) n += z.data[i * K + c] === Infinity ? 1 : 0;
-        for (let c = 0; c < K; c++) out[i * K + c] = z.data[i * K + c] === Infinity ? 1 / n : 0;
+        for (let c = 0; c < K; c++)
+          out[i * K + c] = z.data[i * K + c] === Infinity ? 1 / n : 0;
         continue;
       }
       let sum = 0;
@@ -332,11 +347,18 @@ export class LogisticRegression {
    * @throws TypeError or RangeError for a malformed object
    */
   static fromJSON(json: LogisticRegressionJSON): LogisticRegression {
-    if (typeof json !== "object" || json === null || json.type !== "LogisticRegression") {
+    if (
+      typeof json !== "object" ||
+      json === null ||
+      json.type !== "LogisticRegression"
+    ) {
       throw new TypeError("json must come from LogisticRegression.toJSON()");
     }
     const model = new LogisticRegression(json.options);
-    const { classes } = encodeLabels(toLabelArray(json.classes, "json.classes"), "json.classes");
+    const { classes } = encodeLabels(
+      toLabelArray(json.classes, "json.classes"),
+      "json.classes",
+    );
     if (classes.length !== json.classes.length || classes.length < 2) {
       throw new RangeError(
         `json.classes must hold at least 2 distinct labels, got ${JSON.stringify(json.classes)}`,
@@ -350,7 +372,12 @@ export class LogisticRegression {
     const d = checkInteger("json.nFeatures", json.nFeatures, 1);
     const nRows = classes.length === 2 ? 1 : classes.length;
     const coef = finiteRows("json.coef", json.coef, nRows, d);
-    const [intercept] = finiteRows("json.intercept", [json.intercept], 1, nRows);
+    const [intercept] = finiteRows(
+      "json.intercept",
+      [json.intercept],
+      1,
+      nRows,
+    );
     const w = new Float64Array(nRows * (d + 1));
     coef.forEach((row, c) => w.set(row, c * d));
     w.set(intercept, nRows * d);
@@ -384,17 +411,28 @@ function toLabelArray(y: unknown, name: string): Label[] {
  * Checks a JSON field holding `rows` arrays of `cols` finite numbers.
  * @throws TypeError or RangeError naming the field and the offending entry
  */
-function finiteRows(name: string, value: unknown, rows: number, cols: number): number[][] {
+function finiteRows(
+  name: string,
+  value: unknown,
+  rows: number,
+  cols: number,
+): number[][] {
   if (!Array.isArray(value) || value.length !== rows) {
-    throw new RangeError(`${name} must be an array of ${rows} rows, got ${describe(value)}`);
+    throw new RangeError(
+      `${name} must be an array of ${rows} rows, got ${describe(value)}`,
+    );
   }
   value.forEach((row, i) => {
     if (!Array.isArray(row) || row.length !== cols) {
-      throw new RangeError(`${name}[${i}] must hold ${cols} numbers, got ${describe(row)}`);
+      throw new RangeError(
+        `${name}[${i}] must hold ${cols} numbers, got ${describe(row)}`,
+      );
     }
     row.forEach((v, j) => {
       if (typeof v !== "number" || !Number.isFinite(v)) {
-        throw new TypeError(`${name}[${i}][${j}] must be a finite number, got ${describe(v)}`);
+        throw new TypeError(
+          `${name}[${i}][${j}] must be a finite number, got ${describe(v)}`,
+        );
       }
     });
   });
@@ -413,7 +451,10 @@ function argmaxRow(z: Matrix, i: number): number {
  * Fraction of positions where `pred` equals `yTrue`.
  * @throws RangeError for different lengths or empty input
  */
-export function accuracy(yTrue: readonly Label[], pred: readonly Label[]): number {
+export function accuracy(
+  yTrue: readonly Label[],
+  pred: readonly Label[],
+): number {
   if (yTrue.length !== pred.length) {
     throw new RangeError(
       `y must have ${pred.length} labels, one per row of X, got ${yTrue.length}`,

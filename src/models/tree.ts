@@ -12,7 +12,12 @@ import {
 } from "../backend.js";
 import type { Label } from "../data/dataset.js";
 import { encodeLabels } from "../data/labels.js";
-import { matrix, toMatrix, type Matrix, type MatrixLike } from "../data/matrix.js";
+import {
+  matrix,
+  toMatrix,
+  type Matrix,
+  type MatrixLike,
+} from "../data/matrix.js";
 import { DataError, NotFittedError } from "../errors.js";
 import { accuracy } from "./logistic.js";
 import { checkBackend } from "./validation.js";
@@ -93,7 +98,9 @@ export function checkCriterion(value: string): Criterion {
 export function checkMaxDepth(value: number | null): number | null {
   if (value === null) return null;
   if (!Number.isInteger(value) || value < 1 || value > UNLIMITED_DEPTH) {
-    throw new RangeError(`maxDepth must be null or an integer >= 1, got ${value}`);
+    throw new RangeError(
+      `maxDepth must be null or an integer >= 1, got ${value}`,
+    );
   }
   return value;
 }
@@ -123,7 +130,10 @@ export function checkMinSamplesLeaf(value: number): number {
 /** @throws RangeError unless "sqrt", "log2", null, an integer >= 1 or a fraction in (0, 1) */
 export function checkMaxFeatures(value: MaxFeatures): MaxFeatures {
   if (value === null || value === "sqrt" || value === "log2") return value;
-  if (isFraction(value) || (Number.isInteger(value) && (value as number) >= 1)) {
+  if (
+    isFraction(value) ||
+    (Number.isInteger(value) && (value as number) >= 1)
+  ) {
     return value;
   }
   throw new RangeError(
@@ -135,7 +145,9 @@ export function checkMaxFeatures(value: MaxFeatures): MaxFeatures {
 /** @throws RangeError unless null or an integer */
 export function checkRandomState(value: number | null): number | null {
   if (value !== null && !Number.isInteger(value)) {
-    throw new RangeError(`randomState must be null or an integer, got ${value}`);
+    throw new RangeError(
+      `randomState must be null or an integer, got ${value}`,
+    );
   }
   return value;
 }
@@ -235,7 +247,9 @@ export function checkTrainingData(
 export function checkPredictX(X: MatrixLike, nFeatures: number): Matrix {
   const Xm = toMatrix(X, "X");
   if (Xm.cols !== nFeatures) {
-    throw new DataError(`X must have ${nFeatures} features as in fit, got ${Xm.cols}`);
+    throw new DataError(
+      `X must have ${nFeatures} features as in fit, got ${Xm.cols}`,
+    );
   }
   return Xm;
 }
@@ -252,13 +266,20 @@ export function predictPacked(
 ): Matrix {
   const Xm = checkPredictX(X, fitted.nFeatures);
   const K = fitted.classes.length;
-  return matrix(Xm.rows, K, getBackend(backend).forestProba(Xm, fitted.packed, K));
+  return matrix(
+    Xm.rows,
+    K,
+    getBackend(backend).forestProba(Xm, fitted.packed, K),
+  );
 }
 
 // ----------------------------------------------------- trees as flat data
 
 /** Concatenates trees for `Backend.forestProba`. */
-export function packForest(trees: readonly FlatTree[], nClasses: number): FlatForest {
+export function packForest(
+  trees: readonly FlatTree[],
+  nClasses: number,
+): FlatForest {
   const total = trees.reduce((s, t) => s + t.nodeCount, 0);
   const roots = new Int32Array(trees.length);
   const feature = new Int32Array(total);
@@ -276,7 +297,15 @@ export function packForest(trees: readonly FlatTree[], nClasses: number): FlatFo
     value.set(t.value, at * nClasses);
     at += t.nodeCount;
   });
-  return { nTrees: trees.length, roots, feature, threshold, left, right, value };
+  return {
+    nTrees: trees.length,
+    roots,
+    feature,
+    threshold,
+    left,
+    right,
+    value,
+  };
 }
 
 /**
@@ -332,12 +361,17 @@ export function treeFromJSON(
   nClasses: number,
   name = "json.tree",
 ): FlatTree {
-  if (!j || typeof j !== "object") throw new TypeError(`${name} must be an object`);
+  if (!j || typeof j !== "object")
+    throw new TypeError(`${name} must be an object`);
   const m = j.nodeCount;
   if (!Number.isInteger(m) || m < 1) {
     throw new RangeError(`${name}.nodeCount must be an integer >= 1, got ${m}`);
   }
-  const arr = <T>(key: keyof FlatTreeJSON, make: (a: number[]) => T, len = m): T => {
+  const arr = <T>(
+    key: keyof FlatTreeJSON,
+    make: (a: number[]) => T,
+    len = m,
+  ): T => {
     const a = j[key];
     if (!Array.isArray(a) || a.length !== len) {
       throw new RangeError(
@@ -347,7 +381,9 @@ export function treeFromJSON(
     }
     // every entry a finite number: "NaN" strings or nulls would otherwise
     // become NaN thresholds or class frequencies and predict silently
-    const bad = (a as unknown[]).findIndex((v) => typeof v !== "number" || !Number.isFinite(v));
+    const bad = (a as unknown[]).findIndex(
+      (v) => typeof v !== "number" || !Number.isFinite(v),
+    );
     if (bad >= 0) {
       throw new TypeError(
         `${name}.${key}[${bad}] must be a finite number, got ${JSON.stringify(a[bad])}`,
@@ -363,7 +399,9 @@ export function treeFromJSON(
     right: arr("right", (a) => Int32Array.from(a)),
     impurity: arr("impurity", (a) => Float64Array.from(a)),
     nNodeSamples: arr("nNodeSamples", (a) => Int32Array.from(a)),
-    weightedNNodeSamples: arr("weightedNNodeSamples", (a) => Float64Array.from(a)),
+    weightedNNodeSamples: arr("weightedNNodeSamples", (a) =>
+      Float64Array.from(a),
+    ),
     value: arr("value", (a) => Float64Array.from(a), m * nClasses),
   };
   for (let a = 0; a < m; a++) {
@@ -371,7 +409,12 @@ export function treeFromJSON(
     const r = t.right[a];
     const leaf = l === -1 && r === -1;
     const inner =
-      l > a && l < m && r > a && r < m && t.feature[a] >= 0 && t.feature[a] < nFeatures;
+      l > a &&
+      l < m &&
+      r > a &&
+      r < m &&
+      t.feature[a] >= 0 &&
+      t.feature[a] < nFeatures;
     if (!leaf && !inner) {
       throw new RangeError(`${name} node ${a} has invalid children or feature`);
     }
@@ -430,9 +473,18 @@ export class DecisionTreeClassifier {
    */
   fit(X: MatrixLike, y: readonly Label[] | ArrayLike<Label>): this {
     const data = checkTrainingData(X, y);
-    const grow = resolveTreeOptions(this.options, data.X.rows, data.X.cols, false);
+    const grow = resolveTreeOptions(
+      this.options,
+      data.X.rows,
+      data.X.cols,
+      false,
+    );
     const K = data.classes.length;
-    const builder = getBackend(this.options.backend).treeBuilder(data.X, data.y, K);
+    const builder = getBackend(this.options.backend).treeBuilder(
+      data.X,
+      data.y,
+      K,
+    );
     try {
       const { tree } = builder.grow(grow, baseSeed(this.options.randomState));
       this.setFitted(data.classes, data.X.cols, tree);
@@ -511,7 +563,9 @@ export class DecisionTreeClassifier {
    */
   static fromJSON(json: DecisionTreeJSON): DecisionTreeClassifier {
     if (!json || json.type !== "DecisionTreeClassifier") {
-      throw new TypeError("json must come from DecisionTreeClassifier.toJSON()");
+      throw new TypeError(
+        "json must come from DecisionTreeClassifier.toJSON()",
+      );
     }
     const model = new DecisionTreeClassifier(json.options);
     const classes = [...json.classes];

@@ -13,7 +13,9 @@ export function checkNumber(name: string, value: unknown): number {
 /** @throws TypeError unless `value` is a boolean */
 export function checkBoolean(name: string, value: unknown): boolean {
   if (typeof value !== "boolean") {
-    throw new TypeError(`${name} must be true or false, got ${describe(value)}`);
+    throw new TypeError(
+      `${name} must be true or false, got ${describe(value)}`,
+    );
   }
   return value;
 }
@@ -29,7 +31,11 @@ export function checkOptions(
   known: readonly string[],
 ): Record<string, unknown> {
   if (options === undefined) return {};
-  if (typeof options !== "object" || options === null || Array.isArray(options)) {
+  if (
+    typeof options !== "object" ||
+    options === null ||
+    Array.isArray(options)
+  ) {
     throw new TypeError(`${name} must be an object, got ${describe(options)}`);
   }
   for (const key of Object.keys(options)) {
@@ -72,7 +78,9 @@ export function checkInteger(name: string, value: number, min: number): number {
 /** @throws RangeError for a backend name other than "wasm" or "ts" */
 export function checkBackend(value: string): BackendName {
   if (typeof value !== "string") {
-    throw new TypeError(`backend must be "wasm" or "ts", got ${describe(value)}`);
+    throw new TypeError(
+      `backend must be "wasm" or "ts", got ${describe(value)}`,
+    );
   }
   if (!BACKENDS.includes(value as BackendName)) {
     throw new RangeError(

@@ -78,11 +78,20 @@ export function minimizeLbfgs(
     memory = 10,
     maxLineSearch = 20,
   } = options;
-  for (const [name, v] of [["memory", memory], ["maxLineSearch", maxLineSearch], ["maxIter", maxIter]] as const) {
-    if (!Number.isInteger(v) || v < 1) throw new RangeError(`${name} must be an integer >= 1, got ${v}`);
+  for (const [name, v] of [
+    ["memory", memory],
+    ["maxLineSearch", maxLineSearch],
+    ["maxIter", maxIter],
+  ] as const) {
+    if (!Number.isInteger(v) || v < 1)
+      throw new RangeError(`${name} must be an integer >= 1, got ${v}`);
   }
-  for (const [name, v] of [["gtol", gtol], ["ftol", ftol]] as const) {
-    if (!(v >= 0)) throw new RangeError(`${name} must be a number >= 0, got ${v}`);
+  for (const [name, v] of [
+    ["gtol", gtol],
+    ["ftol", ftol],
+  ] as const) {
+    if (!(v >= 0))
+      throw new RangeError(`${name} must be a number >= 0, got ${v}`);
   }
   const n = x0.length;
   const x = Float64Array.from(x0);
@@ -91,12 +100,23 @@ export function minimizeLbfgs(
   let nFev = 1;
   if (!Number.isFinite(f) || !g.every(Number.isFinite)) {
     return {
-      x, f, nIter: 0, nFev, converged: false,
+      x,
+      f,
+      nIter: 0,
+      nFev,
+      converged: false,
       message: "objective or gradient is not finite at the start",
     };
   }
   if (maxAbs(g) <= gtol) {
-    return { x, f, nIter: 0, nFev, converged: true, message: "gradient below gtol" };
+    return {
+      x,
+      f,
+      nIter: 0,
+      nFev,
+      converged: true,
+      message: "gradient below gtol",
+    };
   }
 
   const S: Float64Array[] = [];
@@ -129,7 +149,11 @@ export function minimizeLbfgs(
     const fNew = wolfeSearch(phi, f, slope, step0, maxLineSearch);
     if (fNew === null) {
       return {
-        x, f, nIter: iter - 1, nFev, converged: false,
+        x,
+        f,
+        nIter: iter - 1,
+        nFev,
+        converged: false,
         message: "line search could not decrease the objective further",
       };
     }
@@ -158,14 +182,32 @@ export function minimizeLbfgs(
     }
 
     if (maxAbs(g) <= gtol) {
-      return { x, f, nIter: iter, nFev, converged: true, message: "gradient below gtol" };
+      return {
+        x,
+        f,
+        nIter: iter,
+        nFev,
+        converged: true,
+        message: "gradient below gtol",
+      };
     }
     if ((fOld - f) / Math.max(Math.abs(fOld), Math.abs(f), 1) <= ftol) {
-      return { x, f, nIter: iter, nFev, converged: true, message: "relative decrease of f below ftol" };
+      return {
+        x,
+        f,
+        nIter: iter,
+        nFev,
+        converged: true,
+        message: "relative decrease of f below ftol",
+      };
     }
   }
   return {
-    x, f, nIter: maxIter, nFev, converged: false,
+    x,
+    f,
+    nIter: maxIter,
+    nFev,
+    converged: false,
     message: `stopped after maxIter = ${maxIter} iterations`,
   };
 }
@@ -223,14 +265,23 @@ function wolfeSearch(
   let evals = 0;
   let fLast = Infinity;
   let dLast = 0;
-  let aLo = 0, aHi = 0, fLo = 0, fHi = 0, dLo = 0, dHi = 0;
+  let aLo = 0,
+    aHi = 0,
+    fLo = 0,
+    fHi = 0,
+    dLo = 0,
+    dHi = 0;
   let bracketed = false;
 
   // Phase 1: expand the step until the minimiser is bracketed.
   while (evals < maxEval) {
     [fLast, dLast] = phi(a);
     evals++;
-    if (fLast > f0 + C1 * a * slope0 || (evals > 1 && fLast >= fPrev) || !Number.isFinite(fLast)) {
+    if (
+      fLast > f0 + C1 * a * slope0 ||
+      (evals > 1 && fLast >= fPrev) ||
+      !Number.isFinite(fLast)
+    ) {
       [aLo, fLo, dLo, aHi, fHi, dHi] = [aPrev, fPrev, dPrev, a, fLast, dLast];
       bracketed = true;
       break;
@@ -253,7 +304,11 @@ function wolfeSearch(
     a = cubicStep(aLo, fLo, dLo, aHi, fHi, dHi);
     [fLast, dLast] = phi(a);
     evals++;
-    if (fLast > f0 + C1 * a * slope0 || fLast >= fLo || !Number.isFinite(fLast)) {
+    if (
+      fLast > f0 + C1 * a * slope0 ||
+      fLast >= fLo ||
+      !Number.isFinite(fLast)
+    ) {
       aHi = a;
       fHi = fLast;
       dHi = dLast;
@@ -281,8 +336,12 @@ function wolfeSearch(
  * has no usable minimiser (N&W eq. 3.59).
  */
 function cubicStep(
-  a: number, fa: number, da: number,
-  b: number, fb: number, db: number,
+  a: number,
+  fa: number,
+  da: number,
+  b: number,
+  fb: number,
+  db: number,
 ): number {
   const lo = Math.min(a, b);
   const hi = Math.max(a, b);

@@ -49,7 +49,10 @@ export interface Overview {
 }
 
 /** Where the shipped data sit, from src/overview/ or dist/overview/. */
-export const OVERVIEW_URL = new URL("../../data/overview.json", import.meta.url);
+export const OVERVIEW_URL = new URL(
+  "../../data/overview.json",
+  import.meta.url,
+);
 
 /**
  * Reads and checks the overview data.
@@ -57,13 +60,17 @@ export const OVERVIEW_URL = new URL("../../data/overview.json", import.meta.url)
  *   shipped `data/overview.json`
  * @throws DataError if the file is not valid JSON or lacks a field
  */
-export async function loadOverview(path: URL | string = OVERVIEW_URL): Promise<Overview> {
+export async function loadOverview(
+  path: URL | string = OVERVIEW_URL,
+): Promise<Overview> {
   const text = await readFile(path, "utf8");
   let data: unknown;
   try {
     data = JSON.parse(text);
   } catch (err) {
-    throw new DataError(`overview data is not valid JSON: ${(err as Error).message}`);
+    throw new DataError(
+      `overview data is not valid JSON: ${(err as Error).message}`,
+    );
   }
   checkOverview(data);
   return data;
@@ -79,45 +86,90 @@ export function checkOverview(data: unknown): asserts data is Overview {
   need(Array.isArray(d.applications), "applications", "an array");
   d.applications.forEach((a, i) => {
     const name = `applications[${i}]`;
-    need(isObject(a) && typeof a.name === "string" && typeof a.does === "string", name,
-      "an object with name and does strings");
-    need(isStrings(a.techniques) && isStrings(a.challenges), name,
-      "an object with techniques and challenges string arrays");
+    need(
+      isObject(a) && typeof a.name === "string" && typeof a.does === "string",
+      name,
+      "an object with name and does strings",
+    );
+    need(
+      isStrings(a.techniques) && isStrings(a.challenges),
+      name,
+      "an object with techniques and challenges string arrays",
+    );
   });
   checkLabelled(d.domainShares, "domainShares");
   checkLabelled(d.challengeDifficulty, "challengeDifficulty");
 
   const trend = d.researchTrend;
-  need(isObject(trend) && isNumbers(trend.years), "researchTrend.years", "an array of numbers");
+  need(
+    isObject(trend) && isNumbers(trend.years),
+    "researchTrend.years",
+    "an array of numbers",
+  );
   checkSeries(trend.series, trend.years.length, "researchTrend.series");
   const acc = d.taskAccuracy;
-  need(isObject(acc) && isStrings(acc.tasks), "taskAccuracy.tasks", "an array of strings");
+  need(
+    isObject(acc) && isStrings(acc.tasks),
+    "taskAccuracy.tasks",
+    "an array of strings",
+  );
   checkSeries(acc.series, acc.tasks.length, "taskAccuracy.series");
 
-  need(isObject(d.timeline) && Array.isArray(d.timeline.events), "timeline.events", "an array");
+  need(
+    isObject(d.timeline) && Array.isArray(d.timeline.events),
+    "timeline.events",
+    "an array",
+  );
   d.timeline.events.forEach((e, i) =>
-    need(isObject(e) && typeof e.year === "number" && isStrings(e.milestones),
-      `timeline.events[${i}]`, "an object with a year and milestones"));
+    need(
+      isObject(e) && typeof e.year === "number" && isStrings(e.milestones),
+      `timeline.events[${i}]`,
+      "an object with a year and milestones",
+    ),
+  );
   need(Array.isArray(d.generativeTrends), "generativeTrends", "an array");
   d.generativeTrends.forEach((t, i) =>
-    need(isObject(t) && typeof t.topic === "string" && isStrings(t.points),
-      `generativeTrends[${i}]`, "an object with a topic and points"));
+    need(
+      isObject(t) && typeof t.topic === "string" && isStrings(t.points),
+      `generativeTrends[${i}]`,
+      "an object with a topic and points",
+    ),
+  );
 }
 
 function checkLabelled(v: LabelledValues, name: string): void {
-  need(isObject(v) && typeof v.title === "string" && Array.isArray(v.items), name,
-    "an object with a title and items");
+  need(
+    isObject(v) && typeof v.title === "string" && Array.isArray(v.items),
+    name,
+    "an object with a title and items",
+  );
   v.items.forEach((item, i) =>
-    need(isObject(item) && typeof item.label === "string" && typeof item.value === "number",
-      `${name}.items[${i}]`, "an object with a label and a number value"));
+    need(
+      isObject(item) &&
+        typeof item.label === "string" &&
+        typeof item.value === "number",
+      `${name}.items[${i}]`,
+      "an object with a label and a number value",
+    ),
+  );
 }
 
-function checkSeries(series: NamedSeries[], length: number, name: string): void {
+function checkSeries(
+  series: NamedSeries[],
+  length: number,
+  name: string,
+): void {
   need(Array.isArray(series) && series.length > 0, name, "a non-empty array");
   series.forEach((s, k) =>
-    need(isObject(s) && typeof s.name === "string" && isNumbers(s.values) &&
-      s.values.length === length, `${name}[${k}]`,
-      `a name and ${length} values`));
+    need(
+      isObject(s) &&
+        typeof s.name === "string" &&
+        isNumbers(s.values) &&
+        s.values.length === length,
+      `${name}[${k}]`,
+      `a name and ${length} values`,
+    ),
+  );
 }
 
 function need(ok: boolean, name: string, what: string): asserts ok {

@@ -35,7 +35,9 @@ const retired = new Set<Piscina>();
 export function forestWorkerUrl(base: string = import.meta.url): URL {
   const fromSources = base.endsWith(".ts");
   const url = new URL(
-    fromSources ? "../../dist/models/forest-worker.js" : "../models/forest-worker.js",
+    fromSources
+      ? "../../dist/models/forest-worker.js"
+      : "../models/forest-worker.js",
     base,
   );
   if (!existsSync(fileURLToPath(url))) {

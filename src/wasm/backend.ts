@@ -24,7 +24,11 @@ function matmul(
   n: number,
 ): Float64Array {
   // The kernel reads and writes raw memory, so shapes are checked here.
-  for (const [name, v] of [["m", m], ["k", k], ["n", n]] as const) {
+  for (const [name, v] of [
+    ["m", m],
+    ["k", k],
+    ["n", n],
+  ] as const) {
     if (!Number.isInteger(v) || v < 0 || v > 0x7fffffff) {
       throw new RangeError(`${name} must be an integer in [0, 2^31), got ${v}`);
     }
@@ -53,7 +57,10 @@ function matvec(
   n: number,
 ): Float64Array {
   // The kernel reads and writes raw memory, so shapes are checked here.
-  for (const [name, v] of [["m", m], ["n", n]] as const) {
+  for (const [name, v] of [
+    ["m", m],
+    ["n", n],
+  ] as const) {
     if (!Number.isInteger(v) || v < 0 || v > 0x7fffffff) {
       throw new RangeError(`${name} must be an integer in [0, 2^31), got ${v}`);
     }
@@ -100,7 +107,15 @@ function logisticProblem(
         checkParams(grad, nParams, "grad");
         arena.f64(wPtr, nParams).set(w);
         const loss = ex.logisticLossGrad(
-          xPtr, yPtr, X.rows, X.cols, nRows, wPtr, gPtr, alpha, zPtr,
+          xPtr,
+          yPtr,
+          X.rows,
+          X.cols,
+          nRows,
+          wPtr,
+          gPtr,
+          alpha,
+          zPtr,
         );
         grad.set(arena.f64(gPtr, nParams));
         return loss;

@@ -43,7 +43,16 @@ export function diffusionQSample(
     const aPtr = arena.copyIn(sqrtAbar, "sqrt(abar)");
     const bPtr = arena.copyIn(sqrtOneMinusAbar, "sqrt(1 - abar)");
     const outPtr = arena.allocF64(x0.data.length, "x_t");
-    arena.exports.diffusionQSample(x0Ptr, tPtr, nPtr, aPtr, bPtr, x0.rows, x0.cols, outPtr);
+    arena.exports.diffusionQSample(
+      x0Ptr,
+      tPtr,
+      nPtr,
+      aPtr,
+      bPtr,
+      x0.rows,
+      x0.cols,
+      outPtr,
+    );
     return arena.copyOutF64(outPtr, x0.data.length);
   });
 }
@@ -67,7 +76,9 @@ interface BatchBuffers {
  * about 8 (4 nParams + nSignals length + T embedDim) bytes until `dispose()`.
  * @throws WasmMemoryError when the data cannot fit in Wasm memory
  */
-export function diffusionSession(options: DiffusionSessionOptions): DiffusionSession {
+export function diffusionSession(
+  options: DiffusionSessionOptions,
+): DiffusionSession {
   const T = checkSessionOptions(options);
   const { length, network, data } = options;
   const arena = new WasmArena();
@@ -90,13 +101,18 @@ export function diffusionSession(options: DiffusionSessionOptions): DiffusionSes
     const gPtr = arena.allocF64(nParams, "gradient");
     arena.f64(mPtr, nParams).fill(0);
     arena.f64(vPtr, nParams).fill(0);
-    const embedPtr = arena.copyIn(network ? network.embedding : [], "time embedding");
+    const embedPtr = arena.copyIn(
+      network ? network.embedding : [],
+      "time embedding",
+    );
     const dataPtr = arena.copyIn(data ? data.data : [], "training signals");
     let adamStep = 0;
 
     const checkAlive = () => {
       if (wasm() !== ex) {
-        throw new Error("the wasm instance was reset after a trap: create a new session");
+        throw new Error(
+          "the wasm instance was reset after a trap: create a new session",
+        );
       }
     };
 
@@ -140,24 +156,46 @@ export function diffusionSession(options: DiffusionSessionOptions): DiffusionSes
     ): number => {
       const p = network!.precondition;
       const n = nSamples * length;
-      ex.diffusionModelInput(xPtr, tPtr, nSamples, length, embedPtr, E, inputPtr);
+      ex.diffusionModelInput(
+        xPtr,
+        tPtr,
+        nSamples,
+        length,
+        embedPtr,
+        E,
+        inputPtr,
+      );
       const t = () => new Int32Array(ex.memory.buffer, tPtr, nSamples);
       if (p) {
-        const input = new Float64Array(ex.memory.buffer, inputPtr, nSamples * (length + E));
+        const input = new Float64Array(
+          ex.memory.buffer,
+          inputPtr,
+          nSamples * (length + E),
+        );
         preconditionInput(input, length + E, t(), p, nSamples, length);
       }
       ex.mlpForward(pPtr, sizesPtr, nLayers, inputPtr, nSamples, actsPtr);
       const outPtr = actsPtr + 8 * (mlpActsLength(sizes, nSamples) - n);
       if (!p) return outPtr;
       const view = (ptr: number) => new Float64Array(ex.memory.buffer, ptr, n);
-      preconditionOutput(view(epsPtr), view(outPtr), view(xPtr), t(), p, nSamples, length);
+      preconditionOutput(
+        view(epsPtr),
+        view(outPtr),
+        view(xPtr),
+        t(),
+        p,
+        nSamples,
+        length,
+      );
       return epsPtr;
     };
 
     return {
       trainStep(indices: Int32Array, learningRate: number): number {
         if (!network || !data) {
-          throw new RangeError("trainStep needs a session with a network and data");
+          throw new RangeError(
+            "trainStep needs a session with a network and data",
+          );
         }
         checkIndexArray("indices", indices, data.rows);
         checkAlive();
@@ -165,8 +203,20 @@ export function diffusionSession(options: DiffusionSessionOptions): DiffusionSes
         const buf = batchBuffers(B);
         new Int32Array(ex.memory.buffer, buf.indices, B).set(indices);
         ex.diffusionTrainBatch(
-          dataPtr, length, buf.indices, B, T, aPtr, bPtr, embedPtr, E, state,
-          buf.t, buf.uniform, buf.noise, buf.input,
+          dataPtr,
+          length,
+          buf.indices,
+          B,
+          T,
+          aPtr,
+          bPtr,
+          embedPtr,
+          E,
+          state,
+          buf.t,
+          buf.uniform,
+          buf.noise,
+          buf.input,
         );
         const p = network.precondition;
         if (p) {
@@ -174,22 +224,44 @@ export function diffusionSession(options: DiffusionSessionOptions): DiffusionSes
           preconditionBatch(
             new Float64Array(buffer, buf.input, B * (length + E)),
             new Float64Array(buffer, buf.noise, B * length),
-            length + E, new Int32Array(buffer, buf.t, B), p, B, length,
+            length + E,
+            new Int32Array(buffer, buf.t, B),
+            p,
+            B,
+            length,
           );
         }
         adamStep++;
         return ex.mlpTrainStep(
-          pPtr, sizesPtr, nLayers, nParams, buf.input, buf.noise, B, buf.acts,
-          buf.dOut, gPtr, buf.scratch, mPtr, vPtr, learningRate, ADAM.beta1,
-          ADAM.beta2, ADAM.epsilon, 1 - ADAM.beta1 ** adamStep,
+          pPtr,
+          sizesPtr,
+          nLayers,
+          nParams,
+          buf.input,
+          buf.noise,
+          B,
+          buf.acts,
+          buf.dOut,
+          gPtr,
+          buf.scratch,
+          mPtr,
+          vPtr,
+          learningRate,
+          ADAM.beta1,
+          ADAM.beta2,
+          ADAM.epsilon,
+          1 - ADAM.beta1 ** adamStep,
           1 - ADAM.beta2 ** adamStep,
         );
       },
       predictNoise(xt: Float64Array, t: Int32Array): Float64Array {
-        if (!network) throw new RangeError("predictNoise needs a session with a network");
+        if (!network)
+          throw new RangeError("predictNoise needs a session with a network");
         checkIndexArray("t", t, T);
         if (xt.length !== t.length * length) {
-          throw new RangeError(`xt must hold ${t.length} signals of length ${length}, got ${xt.length} values`);
+          throw new RangeError(
+            `xt must hold ${t.length} signals of length ${length}, got ${xt.length} values`,
+          );
         }
         checkAlive();
         const n = t.length;
@@ -203,27 +275,43 @@ export function diffusionSession(options: DiffusionSessionOptions): DiffusionSes
           return w.copyOutF64(outPtr, n * length);
         });
       },
-      reverse(x: Float64Array, steps: readonly ReverseStep[], o: ReverseOptions) {
+      reverse(
+        x: Float64Array,
+        steps: readonly ReverseStep[],
+        o: ReverseOptions,
+      ) {
         const nSamples = checkReverse(x, length, T, steps, o, Boolean(network));
         checkAlive();
         const n = x.length;
         const clip = o.clip ?? Infinity;
         return withArena("diffusion reverse", (w) => {
           const xPtr = w.copyIn(x, "signals x");
-          const x0Ptr = o.source === "oracle" ? w.copyIn(o.x0!, "signals x0") : 0;
+          const x0Ptr =
+            o.source === "oracle" ? w.copyIn(o.x0!, "signals x0") : 0;
           const epsPtr = w.allocF64(n, "noise estimate");
           const zPtr = w.allocF64(n, "step noise");
           w.f64(zPtr, n).fill(0);
           const tPtr = w.alloc(4 * nSamples, "timesteps");
           const model = o.source === "model";
-          const inputPtr = model ? w.allocF64(nSamples * (length + E), "model input") : 0;
-          const actsPtr = model ? w.allocF64(mlpActsLength(sizes, nSamples), "activations") : 0;
+          const inputPtr = model
+            ? w.allocF64(nSamples * (length + E), "model input")
+            : 0;
+          const actsPtr = model
+            ? w.allocF64(mlpActsLength(sizes, nSamples), "activations")
+            : 0;
           const stepState = w.alloc(16, "step generator state");
           ex.rngSeed(stepState, o.seed >>> 0);
           for (const step of steps) {
             let eps = epsPtr;
             if (o.source === "oracle") {
-              ex.diffusionOracleNoise(xPtr, x0Ptr, n, step.sqrtAbar, step.sqrtOneMinusAbar, epsPtr);
+              ex.diffusionOracleNoise(
+                xPtr,
+                x0Ptr,
+                n,
+                step.sqrtAbar,
+                step.sqrtOneMinusAbar,
+                epsPtr,
+              );
             } else if (o.source === "fresh") {
               ex.rngNormal(stepState, epsPtr, n);
             } else {
@@ -231,10 +319,22 @@ export function diffusionSession(options: DiffusionSessionOptions): DiffusionSes
               eps = predict(xPtr, tPtr, nSamples, inputPtr, actsPtr, epsPtr);
             }
             if (step.sigma > 0) ex.rngNormal(stepState, zPtr, n);
-            const kernel = step.sampler === "ddim" ? ex.diffusionDdimStep : ex.diffusionDdpmStep;
+            const kernel =
+              step.sampler === "ddim"
+                ? ex.diffusionDdimStep
+                : ex.diffusionDdpmStep;
             kernel(
-              xPtr, eps, zPtr, n, step.sqrtAbar, step.sqrtOneMinusAbar, step.c1,
-              step.c2, step.sigma, clip, xPtr,
+              xPtr,
+              eps,
+              zPtr,
+              n,
+              step.sqrtAbar,
+              step.sqrtOneMinusAbar,
+              step.c1,
+              step.c2,
+              step.sigma,
+              clip,
+              xPtr,
             );
           }
           return w.copyOutF64(xPtr, n);

@@ -66,7 +66,9 @@ function instantiateSync(module: WebAssembly.Module): WasmExports {
  * if streaming fails) from the downloaded bytes.
  * @throws WasmLoadError naming the URL and HTTP status when fetching fails
  */
-export async function compileWasm(source: WasmSource): Promise<WebAssembly.Module> {
+export async function compileWasm(
+  source: WasmSource,
+): Promise<WebAssembly.Module> {
   if (source instanceof WebAssembly.Module) return source;
   if (typeof source !== "string" && !(source instanceof URL)) {
     return WebAssembly.compile(source);

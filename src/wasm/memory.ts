@@ -38,7 +38,9 @@ export class WasmArena {
    */
   alloc(byteLength: number, what = "buffer"): number {
     if (!(byteLength >= 0)) {
-      throw new RangeError(`${what} byte length must be >= 0, got ${byteLength}`);
+      throw new RangeError(
+        `${what} byte length must be >= 0, got ${byteLength}`,
+      );
     }
     if (byteLength > MAX_BLOCK_BYTES) {
       throw new WasmMemoryError(

@@ -102,12 +102,30 @@ export function treeBuilder(
     return {
       grow(options: TreeGrowOptions, seed: number, withSampleCounts = false) {
         const nodeCount = ex.treeGrow(
-          xCol, yPtr, presort, xlogx, n, d, K,
-          CRITERION_CODES[options.criterion], options.maxDepth,
-          options.minSamplesSplit, options.minSamplesLeaf, options.maxFeatures,
-          options.bootstrap ? 1 : 0, seed >>> 0, weight, work,
-          nodes.feature, nodes.threshold, nodes.left, nodes.right,
-          nodes.impurity, nodes.nNodeSamples, nodes.weighted, nodes.value,
+          xCol,
+          yPtr,
+          presort,
+          xlogx,
+          n,
+          d,
+          K,
+          CRITERION_CODES[options.criterion],
+          options.maxDepth,
+          options.minSamplesSplit,
+          options.minSamplesLeaf,
+          options.maxFeatures,
+          options.bootstrap ? 1 : 0,
+          seed >>> 0,
+          weight,
+          work,
+          nodes.feature,
+          nodes.threshold,
+          nodes.left,
+          nodes.right,
+          nodes.impurity,
+          nodes.nNodeSamples,
+          nodes.weighted,
+          nodes.value,
         );
         return {
           tree: copyOutTree(arena, nodes, nodeCount, K),
@@ -140,8 +158,18 @@ export function forestProba(
     const value = arena.copyIn(forest.value, "tree class counts");
     const out = arena.allocF64(X.rows * nClasses, "probabilities");
     arena.exports.forestProba(
-      xPtr, X.rows, X.cols, nClasses, forest.nTrees, roots, feature,
-      threshold, left, right, value, out,
+      xPtr,
+      X.rows,
+      X.cols,
+      nClasses,
+      forest.nTrees,
+      roots,
+      feature,
+      threshold,
+      left,
+      right,
+      value,
+      out,
     );
     return arena.copyOutF64(out, X.rows * nClasses);
   });

@@ -113,7 +113,11 @@ describe("runBench", () => {
 
   it("alternates which backend goes first, after warming both up", () => {
     const timer = fakeTimer();
-    const c = fakeCase(timer, () => 1, () => 1);
+    const c = fakeCase(
+      timer,
+      () => 1,
+      () => 1,
+    );
     runBench([c], {
       repeat: 4,
       minMs: 0,
@@ -129,7 +133,11 @@ describe("runBench", () => {
 
   it("calls each function often enough that a repeat lasts minMs", () => {
     const timer = fakeTimer();
-    const c = fakeCase(timer, () => 0.3, () => 7);
+    const c = fakeCase(
+      timer,
+      () => 0.3,
+      () => 7,
+    );
     const report = runBench([c], {
       ...noWarmup,
       repeat: 3,
@@ -169,20 +177,30 @@ describe("runBench", () => {
   it("runs setup first and teardown last, also when a run throws", () => {
     const timer = fakeTimer();
     const log: string[] = [];
-    const ok = fakeCase(timer, () => 1, () => 1, {
-      setup: () => log.push("setup"),
-      teardown: () => log.push("teardown"),
-    });
+    const ok = fakeCase(
+      timer,
+      () => 1,
+      () => 1,
+      {
+        setup: () => log.push("setup"),
+        teardown: () => log.push("teardown"),
+      },
+    );
     runBench([ok], { ...noWarmup, repeat: 1, minMs: 0, clock: timer.clock });
     expect(log).toEqual(["setup", "teardown"]);
     expect(timer.calls[0]).toBe("wasm");
 
-    const failing = fakeCase(timer, () => 1, () => 1, {
-      ts: () => {
-        throw new Error("kernel failed");
+    const failing = fakeCase(
+      timer,
+      () => 1,
+      () => 1,
+      {
+        ts: () => {
+          throw new Error("kernel failed");
+        },
+        teardown: () => log.push("teardown after error"),
       },
-      teardown: () => log.push("teardown after error"),
-    });
+    );
     expect(() =>
       runBench([failing], { ...noWarmup, minMs: 0, clock: timer.clock }),
     ).toThrow("kernel failed");
@@ -192,13 +210,22 @@ describe("runBench", () => {
   it("reports progress only through onProgress", () => {
     const timer = fakeTimer();
     const messages: string[] = [];
-    runBench([fakeCase(timer, () => 2, () => 4)], {
-      ...noWarmup,
-      repeat: 1,
-      minMs: 0,
-      clock: timer.clock,
-      onProgress: (m) => messages.push(m),
-    });
+    runBench(
+      [
+        fakeCase(
+          timer,
+          () => 2,
+          () => 4,
+        ),
+      ],
+      {
+        ...noWarmup,
+        repeat: 1,
+        minMs: 0,
+        clock: timer.clock,
+        onProgress: (m) => messages.push(m),
+      },
+    );
     expect(messages).toEqual([
       "fake 1x1: warming up wasm",
       "fake 1x1: warming up ts",

@@ -1,7 +1,14 @@
 import { describe, expect, it } from "vitest";
 import { runPeers } from "../../src/bench/peers.js";
 
-const TINY = { sizes: [8], matvecSizes: [8], rows: 60, trees: 2, repeat: 1, minMs: 0 };
+const TINY = {
+  sizes: [8],
+  matvecSizes: [8],
+  rows: 60,
+  trees: 2,
+  repeat: 1,
+  minMs: 0,
+};
 
 describe("runPeers", () => {
   it("when a peer is not installed then reports it once and runs the rest", async () => {
@@ -41,7 +48,8 @@ describe("runPeers", () => {
   it("fits every library on the same split: wasm and ts agree on accuracy", async () => {
     const report = await runPeers({ ...TINY, kernels: ["forest", "logistic"] });
     const acc = (kernel: string, library: string) =>
-      report.peers.find((p) => p.kernel === kernel && p.library === library)?.accuracy;
+      report.peers.find((p) => p.kernel === kernel && p.library === library)
+        ?.accuracy;
     for (const kernel of ["forest-fit", "logistic-fit"]) {
       expect(acc(kernel, "wasmlearn wasm")).toBe(acc(kernel, "wasmlearn ts"));
     }

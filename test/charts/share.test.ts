@@ -60,7 +60,9 @@ describe("shareChart", () => {
 
   it("when the list is empty or sums to 0 then prints (no data)", () => {
     expect(shareChart([])).toBe("(no data)");
-    expect(shareChart([{ label: "a", value: 0 }], { title: "t" })).toBe("t\n(no data)");
+    expect(shareChart([{ label: "a", value: 0 }], { title: "t" })).toBe(
+      "t\n(no data)",
+    );
     expect(shareChart([{ label: "a", value: NaN }])).toBe("(no data)");
   });
 
@@ -75,7 +77,10 @@ describe("shareChart", () => {
   it("stays within width for every width from 20 to 120, labels cut", () => {
     const long = DOMAINS.map((d) => ({ ...d, label: d.label.repeat(12) }));
     for (let width = 20; width <= 120; width++) {
-      for (const line of shareChart(long, { width, title: "t".repeat(200) }).split("\n")) {
+      for (const line of shareChart(long, {
+        width,
+        title: "t".repeat(200),
+      }).split("\n")) {
         expect(visibleWidth(line)).toBeLessThanOrEqual(width);
       }
     }

@@ -8,22 +8,44 @@ import { visibleWidth } from "../../src/charts/index.js";
 import { runCli } from "./helpers.js";
 
 const dir = mkdtempSync(join(tmpdir(), "wasmlearn-bench-"));
-const TINY = ["--sizes", "8", "--rows", "80", "--trees", "2", "--repeat", "1", "--min-ms", "0"];
+const TINY = [
+  "--sizes",
+  "8",
+  "--rows",
+  "80",
+  "--trees",
+  "2",
+  "--repeat",
+  "1",
+  "--min-ms",
+  "0",
+];
 
 function expectFits(text: string, width = 80): void {
-  for (const line of text.split("\n")) expect(visibleWidth(line)).toBeLessThanOrEqual(width);
+  for (const line of text.split("\n"))
+    expect(visibleWidth(line)).toBeLessThanOrEqual(width);
 }
 
 describe("wasmlearn bench --peers", () => {
   it("--json adds peers with time, accuracy for fits and throughput", async () => {
     const { code, stdout, stderr } = await runCli([
-      "bench", "matmul", "logistic", ...TINY, "--peers", "--json",
+      "bench",
+      "matmul",
+      "logistic",
+      ...TINY,
+      "--peers",
+      "--json",
     ]);
     expect({ code, stderr }).toEqual({ code: 0, stderr: "" });
     const out = JSON.parse(stdout);
-    const libraries = new Set(out.peers.map((p: { library: string }) => p.library));
+    const libraries = new Set(
+      out.peers.map((p: { library: string }) => p.library),
+    );
     expect([...libraries].sort()).toEqual([
-      "ml-logistic-regression", "ml-matrix", "wasmlearn ts", "wasmlearn wasm",
+      "ml-logistic-regression",
+      "ml-matrix",
+      "wasmlearn ts",
+      "wasmlearn wasm",
     ]);
     for (const p of out.peers) {
       expect(p.ms).toBeGreaterThan(0);
@@ -33,7 +55,11 @@ describe("wasmlearn bench --peers", () => {
         expect(p.accuracy).toBeGreaterThanOrEqual(0);
         expect(p.accuracy).toBeLessThanOrEqual(1);
       } else {
-        expect(p).toMatchObject({ kernel: "matmul", size: "8x8x8", unit: "GFLOPS" });
+        expect(p).toMatchObject({
+          kernel: "matmul",
+          size: "8x8x8",
+          unit: "GFLOPS",
+        });
         expect(p.accuracy).toBeUndefined();
       }
     }
@@ -41,18 +67,31 @@ describe("wasmlearn bench --peers", () => {
   });
 
   it("prints a peers table with notes after the Wasm/TS report", async () => {
-    const { code, stdout } = await runCli(["bench", "logistic", ...TINY, "--peers"]);
+    const { code, stdout } = await runCli([
+      "bench",
+      "logistic",
+      ...TINY,
+      "--peers",
+    ]);
     expect(code).toBe(0);
     expect(stdout).toMatch(/^peers: the same workloads/m);
-    expect(stdout).toMatch(/^ {2}ml-logistic-regression +[\d.]+ +[01]\.\d{4} /m);
+    expect(stdout).toMatch(
+      /^ {2}ml-logistic-regression +[\d.]+ +[01]\.\d{4} /m,
+    );
     expect(stdout).toMatch(/^fits: 80 rows \(the smallest --rows\)/m);
     expectFits(stdout);
   });
 
   it("peers layout at width 80 (snapshot, fixed figures)", () => {
     const fit = (library: string, ms: number, accuracy: number) => ({
-      library, kernel: "forest-fit", size: "1000x20, 100 trees", ms, runs: 5,
-      accuracy, throughput: 750 / (ms / 1000), unit: "rows/s" as const,
+      library,
+      kernel: "forest-fit",
+      size: "1000x20, 100 trees",
+      ms,
+      runs: 5,
+      accuracy,
+      throughput: 750 / (ms / 1000),
+      unit: "rows/s" as const,
     });
     const text = formatPeers(
       {
@@ -84,20 +123,41 @@ describe("wasmlearn bench --compare", () => {
     const text = await runCli(["bench", "matmul", ...TINY, "--compare", old]);
     expect(text.code).toBe(0);
     expect(text.stdout).toContain(`change against ${old}`);
-    expect(text.stdout).toMatch(/^matmul 8x8x8 +wasm +[\d.]+ +[\d.]+ +[+-]?[\d.]+%$/m);
-    expect(text.stdout).toMatch(/^matmul 8x8x8 +[\d.]+x +[\d.]+x +[+-]?[\d.]+%$/m);
+    expect(text.stdout).toMatch(
+      /^matmul 8x8x8 +wasm +[\d.]+ +[\d.]+ +[+-]?[\d.]+%$/m,
+    );
+    expect(text.stdout).toMatch(
+      /^matmul 8x8x8 +[\d.]+x +[\d.]+x +[+-]?[\d.]+%$/m,
+    );
 
-    const json = await runCli(["bench", "matmul", ...TINY, "--compare", old, "--json"]);
+    const json = await runCli([
+      "bench",
+      "matmul",
+      ...TINY,
+      "--compare",
+      old,
+      "--json",
+    ]);
     const { compare } = JSON.parse(json.stdout);
-    expect(compare.times.map((t: { backend: string }) => t.backend)).toEqual(["wasm", "ts"]);
+    expect(compare.times.map((t: { backend: string }) => t.backend)).toEqual([
+      "wasm",
+      "ts",
+    ]);
     expect(compare.ratios).toHaveLength(1);
     expect(compare.onlyOld).toEqual([]);
   });
 
   it("comparison layout at width 80 (snapshot, fixed figures)", () => {
     const one = (size: string, backend: "wasm" | "ts", ms: number) => ({
-      kernel: "matmul", size, backend, medianMs: ms, minMs: ms, maxMs: ms,
-      throughput: 1, unit: "GFLOPS" as const, runsPerRepeat: 1,
+      kernel: "matmul",
+      size,
+      backend,
+      medianMs: ms,
+      minMs: ms,
+      maxMs: ms,
+      throughput: 1,
+      unit: "GFLOPS" as const,
+      runsPerRepeat: 1,
     });
     const run = (wasm: number, ts: number, size = "512x512x512") => ({
       results: [one(size, "wasm", wasm), one(size, "ts", ts)],
@@ -149,7 +209,11 @@ describe("wasmlearn bench --compare", () => {
           writeFileSync(path, spec.slice(colon + 1));
         }
         const { code, stdout, stderr } = await runCli([
-          "bench", "matmul", ...TINY, "--compare", path,
+          "bench",
+          "matmul",
+          ...TINY,
+          "--compare",
+          path,
         ]);
         expect(code).toBe(1);
         expect(stdout).toBe("");

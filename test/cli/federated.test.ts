@@ -5,41 +5,89 @@ import { runCli } from "./helpers.js";
 
 describe("wasmlearn federated", () => {
   it("--json gives the documented keys for the course setting", async () => {
-    const { code, stdout, stderr } = await runCli(["federated", "--json", "--rounds", "3"]);
+    const { code, stdout, stderr } = await runCli([
+      "federated",
+      "--json",
+      "--rounds",
+      "3",
+    ]);
     expect(code, stderr).toBe(0);
     const out = JSON.parse(stdout);
     expect(out.algorithm).toBe("fedavg");
-    expect(out.rounds.map((r: { round: number }) => r.round)).toEqual([1, 2, 3]);
-    for (const r of out.rounds) expect(Object.keys(r)).toEqual(expect.arrayContaining(["round", "accuracy", "logLoss"]));
+    expect(out.rounds.map((r: { round: number }) => r.round)).toEqual([
+      1, 2, 3,
+    ]);
+    for (const r of out.rounds)
+      expect(Object.keys(r)).toEqual(
+        expect.arrayContaining(["round", "accuracy", "logLoss"]),
+      );
     expect(Object.keys(out.centralized)).toEqual(["accuracy", "logLoss"]);
-    expect(out.localOnly.map((l: { client: string }) => l.client)).toEqual(["client-0", "client-1", "client-2"]);
+    expect(out.localOnly.map((l: { client: string }) => l.client)).toEqual([
+      "client-0",
+      "client-1",
+      "client-2",
+    ]);
   });
 
   it("runs wdbc with label-skew and secure aggregation", async () => {
     const { code, stdout, stderr } = await runCli([
-      "federated", "--data", "data/wdbc.csv.gz", "--label", "Class", "--partition", "label-skew",
-      "--clients", "3", "--rounds", "10", "--secure", "--json",
+      "federated",
+      "--data",
+      "data/wdbc.csv.gz",
+      "--label",
+      "Class",
+      "--partition",
+      "label-skew",
+      "--clients",
+      "3",
+      "--rounds",
+      "10",
+      "--secure",
+      "--json",
     ]);
     expect(code, stderr).toBe(0);
     const out = JSON.parse(stdout);
     expect(out.secure).toBe(true);
-    expect(out.clientData.map((c: { nSamples: number }) => c.nSamples)).toEqual([189, 190, 190]);
+    expect(out.clientData.map((c: { nSamples: number }) => c.nSamples)).toEqual(
+      [189, 190, 190],
+    );
     expect(out.rounds.at(-1).accuracy).toBeGreaterThan(0.9);
   });
 
   it("report layout at width 80 (snapshot)", () => {
     const result: FederatedExperimentResult = {
-      algorithm: "fedavg", model: "logistic", setting: "course", seed: 42, secure: false,
-      noiseMultiplier: 0, clipNorm: null,
+      algorithm: "fedavg",
+      model: "logistic",
+      setting: "course",
+      seed: 42,
+      secure: false,
+      noiseMultiplier: 0,
+      clipNorm: null,
       clientData: [
-        { client: "client-0", nSamples: 200, classCounts: { "0": 94, "1": 106 } },
-        { client: "client-1", nSamples: 200, classCounts: { "0": 156, "1": 44 } },
+        {
+          client: "client-0",
+          nSamples: 200,
+          classCounts: { "0": 94, "1": 106 },
+        },
+        {
+          client: "client-1",
+          nSamples: 200,
+          classCounts: { "0": 156, "1": 44 },
+        },
       ],
       rounds: [0.41, 0.35, 0.3].map((logLoss, k) => ({
-        round: k + 1, accuracy: 0.86 + k / 100, logLoss, clients: ["client-0", "client-1"], dropped: [], noiseStd: 0,
+        round: k + 1,
+        accuracy: 0.86 + k / 100,
+        logLoss,
+        clients: ["client-0", "client-1"],
+        dropped: [],
+        noiseStd: 0,
       })),
       centralized: { accuracy: 0.87, logLoss: 0.285 },
-      localOnly: [{ client: "client-0", accuracy: 0.8, logLoss: 0.39 }, { client: "client-1", accuracy: 0.81, logLoss: null }],
+      localOnly: [
+        { client: "client-0", accuracy: 0.8, logLoss: 0.39 },
+        { client: "client-1", accuracy: 0.81, logLoss: null },
+      ],
       seconds: 1,
     };
     expect(formatFederated(result, { columns: 80 })).toMatchSnapshot();
@@ -51,7 +99,14 @@ describe("wasmlearn federated", () => {
     expect(a.stderr).toMatch(/--label applies to --data only/);
     const b = await runCli(["federated", "--mu", "0.1"]);
     expect(b.stderr).toMatch(/--mu applies to --algorithm fedprox only/);
-    const c = await runCli(["federated", "join", "--data", "x.csv", "--label", "y"]);
+    const c = await runCli([
+      "federated",
+      "join",
+      "--data",
+      "x.csv",
+      "--label",
+      "y",
+    ]);
     expect(c.code).toBe(1);
     expect(c.stderr).toMatch(/required option '--server <url>' not specified/);
     const d = await runCli(["federated", "--rounds", "0"]);

@@ -7,8 +7,12 @@ import { runCli } from "./helpers.js";
 describe("wasmlearn main", () => {
   it("tells user errors (exit 1) from bugs (exit 2)", () => {
     expect(isUserError(new UsageError("--x must be y"))).toBe(true);
-    expect(isUserError(new DataError("a.csv line 3 must have 2 cells"))).toBe(true);
-    expect(isUserError(new RangeError("C must be a finite number > 0, got 0"))).toBe(true);
+    expect(isUserError(new DataError("a.csv line 3 must have 2 cells"))).toBe(
+      true,
+    );
+    expect(
+      isUserError(new RangeError("C must be a finite number > 0, got 0")),
+    ).toBe(true);
     // what V8 throws for a bug in wasmlearn itself
     let engine: unknown;
     try {
@@ -18,9 +22,18 @@ describe("wasmlearn main", () => {
     }
     expect(isUserError(engine)).toBe(false);
     expect(isUserError(new RangeError("Invalid array length"))).toBe(false);
-    expect(isUserError(new RangeError("toFixed() digits argument must be between 0 and 100"))).toBe(false);
-    expect(isUserError(new TypeError("Reduce of empty array with no initial value"))).toBe(false);
-    const nodeError = Object.assign(new TypeError('The "path" argument must be of type string'), { code: "ERR_INVALID_ARG_TYPE" });
+    expect(
+      isUserError(
+        new RangeError("toFixed() digits argument must be between 0 and 100"),
+      ),
+    ).toBe(false);
+    expect(
+      isUserError(new TypeError("Reduce of empty array with no initial value")),
+    ).toBe(false);
+    const nodeError = Object.assign(
+      new TypeError('The "path" argument must be of type string'),
+      { code: "ERR_INVALID_ARG_TYPE" },
+    );
     expect(isUserError(nodeError)).toBe(false);
     expect(isUserError(new Error("something else"))).toBe(false);
   });
@@ -37,6 +50,8 @@ describe("wasmlearn main", () => {
     const r = await runCli(["fuse"]);
     expect(r.code).toBe(1);
     expect(r.stdout).toBe("");
-    expect(r.stderr).toBe("error: unknown command 'fuse'\n(Did you mean fusion?)\n");
+    expect(r.stderr).toBe(
+      "error: unknown command 'fuse'\n(Did you mean fusion?)\n",
+    );
   });
 });

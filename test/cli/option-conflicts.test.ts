@@ -21,14 +21,35 @@ async function expectOneLineError(argv: string[], message: RegExp) {
 
 describe("options that do not apply", () => {
   const cases: [string[], RegExp][] = [
-    [["fusion", "--trees", "5"], /^error: --trees does not apply to --model logistic/],
-    [["fusion", "--model", "forest", "--C", "2"], /^error: --C does not apply to --model forest/],
-    [["fusion", "--model", "forest", "--max-iter", "5"], /^error: --max-iter does not apply to --model forest/],
-    [["federated", "--model", "forest", "--secure"], /^error: --secure does not apply to --model forest/],
-    [["federated", "--model", "forest", "--dp-noise", "1"], /^error: --dp-noise does not apply to --model forest/],
-    [["federated", "--clip", "2"], /^error: --clip applies with --dp-noise only/],
+    [
+      ["fusion", "--trees", "5"],
+      /^error: --trees does not apply to --model logistic/,
+    ],
+    [
+      ["fusion", "--model", "forest", "--C", "2"],
+      /^error: --C does not apply to --model forest/,
+    ],
+    [
+      ["fusion", "--model", "forest", "--max-iter", "5"],
+      /^error: --max-iter does not apply to --model forest/,
+    ],
+    [
+      ["federated", "--model", "forest", "--secure"],
+      /^error: --secure does not apply to --model forest/,
+    ],
+    [
+      ["federated", "--model", "forest", "--dp-noise", "1"],
+      /^error: --dp-noise does not apply to --model forest/,
+    ],
+    [
+      ["federated", "--clip", "2"],
+      /^error: --clip applies with --dp-noise only/,
+    ],
     [["federated", "--no-scale"], /^error: --no-scale applies to --data only/],
-    [["federated", "--trees", "9"], /^error: --trees does not apply to --model logistic/],
+    [
+      ["federated", "--trees", "9"],
+      /^error: --trees does not apply to --model logistic/,
+    ],
   ];
   for (const [argv, message] of cases) {
     it(`rejects ${argv.join(" ")}`, () => expectOneLineError(argv, message));
@@ -37,9 +58,21 @@ describe("options that do not apply", () => {
   it("diffusion sample rejects --eta with ddpm and --variance with ddim", async () => {
     const model = join(dir, "m.json");
     writeFileSync(model, "{}");
-    await expectOneLineError(["diffusion", "sample", "--model", model, "--eta", "0.5"], /--eta applies to --sampler ddim only/);
     await expectOneLineError(
-      ["diffusion", "sample", "--model", model, "--sampler", "ddim", "--variance", "large"],
+      ["diffusion", "sample", "--model", model, "--eta", "0.5"],
+      /--eta applies to --sampler ddim only/,
+    );
+    await expectOneLineError(
+      [
+        "diffusion",
+        "sample",
+        "--model",
+        model,
+        "--sampler",
+        "ddim",
+        "--variance",
+        "large",
+      ],
       /--variance applies to --sampler ddpm only/,
     );
   });
@@ -56,7 +89,10 @@ describe("options that do not apply", () => {
   it("a malformed JSON file gives one line even when the parser's message has two", async () => {
     const csv = join(dir, "not.json");
     writeFileSync(csv, "a,b,label\n1,2,3\n");
-    await expectOneLineError(["diffusion", "sample", "--model", csv], /is not valid JSON/);
+    await expectOneLineError(
+      ["diffusion", "sample", "--model", csv],
+      /is not valid JSON/,
+    );
   });
 });
 
@@ -67,7 +103,16 @@ describe("federated join", () => {
     // port 1 on the loopback address: nothing of ours listens there, so the
     // connection is refused at once
     await expectOneLineError(
-      ["federated", "join", "--server", "ws://127.0.0.1:1", "--data", data, "--label", "y"],
+      [
+        "federated",
+        "join",
+        "--server",
+        "ws://127.0.0.1:1",
+        "--data",
+        data,
+        "--label",
+        "y",
+      ],
       /^error: cannot reach the coordinator at ws:\/\/127\.0\.0\.1:1\/: connect ECONNREFUSED/,
     );
   });

@@ -17,7 +17,8 @@ describe("wasmlearn overview", () => {
     const { code, stdout, stderr } = await runCli(["overview"]);
     expect({ code, stderr }).toEqual({ code: 0, stderr: "" });
     expect(stdout).toMatchSnapshot();
-    for (const line of stdout.split("\n")) expect(visibleWidth(line)).toBeLessThanOrEqual(80);
+    for (const line of stdout.split("\n"))
+      expect(visibleWidth(line)).toBeLessThanOrEqual(80);
     expect(stdout).not.toMatch(/\x1b\[/);
   });
 
@@ -51,7 +52,9 @@ describe("wasmlearn overview", () => {
     expect(stdout).toMatch(/^[\x20-\x7e\n]*$/);
     const look = { width: 80, ascii: false };
     expect(formatOverview(shipped, { ...look, color: true })).toMatch(/\x1b\[/);
-    expect(formatOverview(shipped, { ...look, color: false })).not.toMatch(/\x1b\[/);
+    expect(formatOverview(shipped, { ...look, color: false })).not.toMatch(
+      /\x1b\[/,
+    );
   });
 
   it("--no-color turns colour off even on a terminal", async () => {
@@ -70,14 +73,23 @@ describe("wasmlearn overview", () => {
 
   it("fits narrow and wide terminals", () => {
     for (const width of [40, 60, 100]) {
-      const text = formatOverview(shipped, { width, color: false, ascii: false });
-      for (const line of text.split("\n")) expect(visibleWidth(line)).toBeLessThanOrEqual(width);
+      const text = formatOverview(shipped, {
+        width,
+        color: false,
+        ascii: false,
+      });
+      for (const line of text.split("\n"))
+        expect(visibleWidth(line)).toBeLessThanOrEqual(width);
     }
   });
 
   it("runs from the compiled CLI, finding data/overview.json", () => {
-    const bin = fileURLToPath(new URL("../../bin/wasmlearn.js", import.meta.url));
-    const r = spawnSync(process.execPath, [bin, "overview", "--json"], { encoding: "utf8" });
+    const bin = fileURLToPath(
+      new URL("../../bin/wasmlearn.js", import.meta.url),
+    );
+    const r = spawnSync(process.execPath, [bin, "overview", "--json"], {
+      encoding: "utf8",
+    });
     expect(r.status).toBe(0);
     expect(JSON.parse(r.stdout)).toEqual(shipped);
   });
@@ -92,18 +104,26 @@ describe("loadOverview", () => {
   };
 
   it("when the file is not JSON then throws DataError", async () => {
-    await expect(loadOverview(file("bad.json", "{"))).rejects.toThrow(DataError);
+    await expect(loadOverview(file("bad.json", "{"))).rejects.toThrow(
+      DataError,
+    );
   });
 
   it("when a field is missing or ragged then names it", async () => {
     const noTimeline = { ...shipped, timeline: undefined };
-    await expect(loadOverview(file("a.json", JSON.stringify(noTimeline)))).rejects.toThrow(
+    await expect(
+      loadOverview(file("a.json", JSON.stringify(noTimeline))),
+    ).rejects.toThrow(
       new DataError("overview data: timeline.events must be an array"),
     );
     const ragged = structuredClone(shipped);
     ragged.researchTrend.series[1].values.pop();
-    await expect(loadOverview(file("b.json", JSON.stringify(ragged)))).rejects.toThrow(
-      new DataError("overview data: researchTrend.series[1] must be a name and 6 values"),
+    await expect(
+      loadOverview(file("b.json", JSON.stringify(ragged))),
+    ).rejects.toThrow(
+      new DataError(
+        "overview data: researchTrend.series[1] must be a name and 6 values",
+      ),
     );
   });
 });

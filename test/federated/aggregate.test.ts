@@ -1,6 +1,16 @@
 import { describe, expect, it } from "vitest";
-import { aggregateUpdates, EmptyAggregateError } from "../../src/federated/aggregate.js";
-import { decodeFixed, encodeFixed, maskKeys, maskUpdate, unmaskSum, RING } from "../../src/federated/secure.js";
+import {
+  aggregateUpdates,
+  EmptyAggregateError,
+} from "../../src/federated/aggregate.js";
+import {
+  decodeFixed,
+  encodeFixed,
+  maskKeys,
+  maskUpdate,
+  unmaskSum,
+  RING,
+} from "../../src/federated/secure.js";
 import { clipUpdate } from "../../src/federated/privacy.js";
 import { paramsNorm, type NamedParams } from "../../src/federated/params.js";
 
@@ -30,7 +40,9 @@ describe("aggregateUpdates", () => {
   });
 
   it("when every client is empty then it throws", () => {
-    expect(() => aggregateUpdates([{ client: "a", nSamples: 0, params: p([1], [1]) }])).toThrow(EmptyAggregateError);
+    expect(() =>
+      aggregateUpdates([{ client: "a", nSamples: 0, params: p([1], [1]) }]),
+    ).toThrow(EmptyAggregateError);
     expect(() => aggregateUpdates([])).toThrow(/all empty/);
   });
 
@@ -59,14 +71,26 @@ describe("secure aggregation masks", () => {
   it("masked vectors look uniform alone but sum to the plain sum", () => {
     const names = ["c0", "c1", "c2"];
     const keys = names.map(() => maskKeys());
-    const peers = names.map((client, k) => ({ client, publicKey: keys[k].publicKey }));
-    const updates = [p([0.5, -1.25], [0.1]), p([-0.25, 2], [0.2]), p([1e-3, 0], [-0.3])];
-    const masked = names.map((n, k) => maskUpdate(n, keys[k], peers, updates[k], 3, 0));
+    const peers = names.map((client, k) => ({
+      client,
+      publicKey: keys[k].publicKey,
+    }));
+    const updates = [
+      p([0.5, -1.25], [0.1]),
+      p([-0.25, 2], [0.2]),
+      p([1e-3, 0], [-0.3]),
+    ];
+    const masked = names.map((n, k) =>
+      maskUpdate(n, keys[k], peers, updates[k], 3, 0),
+    );
     for (const [k, m] of masked.entries()) {
       for (const v of m.coef.values) {
         expect(Number.isInteger(v) && v >= 0 && v < RING).toBe(true);
       }
-      expect(decodeFixed(m.coef.values[0])).not.toBeCloseTo(updates[k].coef.values[0], 3);
+      expect(decodeFixed(m.coef.values[0])).not.toBeCloseTo(
+        updates[k].coef.values[0],
+        3,
+      );
     }
     const sum = unmaskSum(masked);
     // rounding of the fixed-point encoding: at most 3 * 2^-37
@@ -76,7 +100,8 @@ describe("secure aggregation masks", () => {
   });
 
   it("encodeFixed round-trips and refuses values that would wrap", () => {
-    for (const x of [0, -0, 1.5, -3.25, 1e-9, 32767]) expect(decodeFixed(encodeFixed(x))).toBeCloseTo(x, 10);
+    for (const x of [0, -0, 1.5, -3.25, 1e-9, 32767])
+      expect(decodeFixed(encodeFixed(x))).toBeCloseTo(x, 10);
     expect(() => encodeFixed(40000)).toThrow(/magnitude < 32768/);
     expect(() => encodeFixed(NaN)).toThrow(RangeError);
   });

@@ -6,7 +6,10 @@ import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
 import { WebSocket } from "ws";
 import { joinFederation } from "../../src/federated/client.js";
-import { courseClientData, type ClientDataSpec } from "../../src/federated/data.js";
+import {
+  courseClientData,
+  type ClientDataSpec,
+} from "../../src/federated/data.js";
 import { LocalClient } from "../../src/federated/local.js";
 import { FederatedServer } from "../../src/federated/server.js";
 import { simulate } from "../../src/federated/simulate.js";
@@ -21,30 +24,53 @@ afterAll(() => {
 /** The course's client k as a CSV file with label column y. */
 function clientCsv(k: number): string {
   const { X, y } = courseClientData(k, 42);
-  const head = [...Array.from({ length: X.cols }, (_, j) => `x${j}`), "y"].join(",");
-  const rows = y.map((label, i) => [...X.data.subarray(i * X.cols, (i + 1) * X.cols), label].join(","));
+  const head = [...Array.from({ length: X.cols }, (_, j) => `x${j}`), "y"].join(
+    ",",
+  );
+  const rows = y.map((label, i) =>
+    [...X.data.subarray(i * X.cols, (i + 1) * X.cols), label].join(","),
+  );
   const path = join(dir, `client${k}.csv`);
   writeFileSync(path, `${head}\n${rows.join("\n")}\n`);
   return path;
 }
 
 function cli(args: string[]) {
-  const child = spawn(process.execPath, ["bin/wasmlearn.js", ...args], { cwd: root });
+  const child = spawn(process.execPath, ["bin/wasmlearn.js", ...args], {
+    cwd: root,
+  });
   children.push(child);
   let stdout = "";
   let stderr = "";
   child.stdout.on("data", (d) => (stdout += d));
   child.stderr.on("data", (d) => (stderr += d));
-  const exit = new Promise<number>((resolve) => child.on("close", (code) => resolve(code ?? -1)));
+  const exit = new Promise<number>((resolve) =>
+    child.on("close", (code) => resolve(code ?? -1)),
+  );
   return { child, exit, out: () => stdout, err: () => stderr };
 }
 
 describe("federated serve and join over loopback", () => {
   it("a server and three client processes give the simulation's model", async () => {
     const files = [0, 1, 2].map(clientCsv);
-    const server = cli(["federated", "serve", "--port", "0", "--clients", "3", "--rounds", "5", "--join-timeout", "20", "--json"]);
+    const server = cli([
+      "federated",
+      "serve",
+      "--port",
+      "0",
+      "--clients",
+      "3",
+      "--rounds",
+      "5",
+      "--join-timeout",
+      "20",
+      "--json",
+    ]);
     const url = await new Promise<string>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no port: ${server.err()}`)), 10_000);
+      const timer = setTimeout(
+        () => reject(new Error(`no port: ${server.err()}`)),
+        10_000,
+      );
       server.child.stderr!.on("data", () => {
         const m = /listening on (ws:\/\/127\.0\.0\.1:\d+)/.exec(server.err());
         if (m) {
@@ -53,17 +79,41 @@ describe("federated serve and join over loopback", () => {
         }
       });
     });
-    const clients = files.map((f) => cli(["federated", "join", "--server", url, "--data", f, "--label", "y", "--timeout", "20"]));
-    const codes = await Promise.all([server.exit, ...clients.map((c) => c.exit)]);
+    const clients = files.map((f) =>
+      cli([
+        "federated",
+        "join",
+        "--server",
+        url,
+        "--data",
+        f,
+        "--label",
+        "y",
+        "--timeout",
+        "20",
+      ]),
+    );
+    const codes = await Promise.all([
+      server.exit,
+      ...clients.map((c) => c.exit),
+    ]);
     expect(codes, server.err()).toEqual([0, 0, 0, 0]);
     const net = JSON.parse(server.out());
 
-    const specs: ClientDataSpec[] = files.map((path) => ({ kind: "csv", path, label: "y" }));
+    const specs: ClientDataSpec[] = files.map((path) => ({
+      kind: "csv",
+      path,
+      label: "y",
+    }));
     const sim = await simulate(specs, { rounds: 5, scale: true });
     const w = [...net.params.coef.values, ...net.params.intercept.values];
     const ref = [...sim.params!.coef.values, ...sim.params!.intercept.values];
-    expect(Math.max(...w.map((v: number, k: number) => Math.abs(v - ref[k])))).toBeLessThan(1e-9);
-    expect(net.rounds.map((r: { accuracy: number }) => r.accuracy)).toEqual(sim.rounds.map((r) => r.accuracy));
+    expect(
+      Math.max(...w.map((v: number, k: number) => Math.abs(v - ref[k]))),
+    ).toBeLessThan(1e-9);
+    expect(net.rounds.map((r: { accuracy: number }) => r.accuracy)).toEqual(
+      sim.rounds.map((r) => r.accuracy),
+    );
   });
 
   it("survives a malformed message and a client leaving mid-round, and takes a late joiner", async () => {
@@ -77,12 +127,20 @@ describe("federated serve and join over loopback", () => {
       // the late joiner connects once the first round is over
       onRound: (r) => {
         if (r.round === 1) {
-          late = joinFederation({ server: server.url, data: courseClientData(2, 42), timeoutMs: 15_000 });
+          late = joinFederation({
+            server: server.url,
+            data: courseClientData(2, 42),
+            timeoutMs: 15_000,
+          });
         }
       },
     });
     try {
-      const good = joinFederation({ server: server.url, data: courseClientData(0, 42), timeoutMs: 15_000 });
+      const good = joinFederation({
+        server: server.url,
+        data: courseClientData(0, 42),
+        timeoutMs: 15_000,
+      });
 
       // a client that sends garbage, then joins and leaves at its first training request
       const quitter = new WebSocket(server.url);
@@ -95,15 +153,25 @@ describe("federated serve and join over loopback", () => {
       });
       quitter.send("{not json");
       quitter.send(JSON.stringify({ type: "update", id: "x" }));
-      quitter.send(JSON.stringify(new LocalClient(courseClientData(1, 42)).hello()));
+      quitter.send(
+        JSON.stringify(new LocalClient(courseClientData(1, 42)).hello()),
+      );
 
       const run = await server.done;
       await Promise.all([good, late]);
-      expect(server.log.some((l) => /client-2 joined .*late/.test(l))).toBe(true);
+      expect(server.log.some((l) => /client-2 joined .*late/.test(l))).toBe(
+        true,
+      );
 
       expect(replies.slice(0, 2)).toEqual(["error", "error"]);
-      expect(server.log.some((l) => /rejected a malformed message .*must be JSON/.test(l))).toBe(true);
-      expect(server.log.some((l) => /client-1 disconnected/.test(l))).toBe(true);
+      expect(
+        server.log.some((l) =>
+          /rejected a malformed message .*must be JSON/.test(l),
+        ),
+      ).toBe(true);
+      expect(server.log.some((l) => /client-1 disconnected/.test(l))).toBe(
+        true,
+      );
       expect(run.rounds[0].dropped).toEqual(["client-1"]);
       expect(run.rounds[0].clients).toEqual(["client-0"]);
       expect(run.rounds.at(-1)!.clients).toContain("client-2");
@@ -114,20 +182,43 @@ describe("federated serve and join over loopback", () => {
   });
 
   it("turns away a client whose data does not match the others and carries on", async () => {
-    const server = await FederatedServer.start({ clients: 3, rounds: 3, minClients: 1, joinTimeoutMs: 10_000 });
+    const server = await FederatedServer.start({
+      clients: 3,
+      rounds: 3,
+      minClients: 1,
+      joinTimeoutMs: 10_000,
+    });
     try {
       // the first to arrive claims 2 features where the others have 10
       const odd = new WebSocket(server.url);
       await new Promise<void>((resolve) => odd.on("open", () => resolve()));
       const hello = new LocalClient(courseClientData(1, 42)).hello();
-      odd.send(JSON.stringify({ ...hello, nFeatures: 2, stats: { sum: [0, 0], sumSq: [1, 1] } }));
+      odd.send(
+        JSON.stringify({
+          ...hello,
+          nFeatures: 2,
+          stats: { sum: [0, 0], sumSq: [1, 1] },
+        }),
+      );
       // and a hello with a nonsense class list is refused outright
       odd.send(JSON.stringify({ ...hello, classes: [{}] }));
-      const a = joinFederation({ server: server.url, data: courseClientData(0, 42), timeoutMs: 15_000 });
-      const b = joinFederation({ server: server.url, data: courseClientData(2, 42), timeoutMs: 15_000 });
+      const a = joinFederation({
+        server: server.url,
+        data: courseClientData(0, 42),
+        timeoutMs: 15_000,
+      });
+      const b = joinFederation({
+        server: server.url,
+        data: courseClientData(2, 42),
+        timeoutMs: 15_000,
+      });
       const run = await server.done;
       await Promise.all([a, b]);
-      expect(server.log.some((l) => /turned client-0 away: 2 features, others have 10/.test(l))).toBe(true);
+      expect(
+        server.log.some((l) =>
+          /turned client-0 away: 2 features, others have 10/.test(l),
+        ),
+      ).toBe(true);
       expect(run.rounds.at(-1)!.clients).toEqual(["client-1", "client-2"]);
       odd.terminate();
     } finally {
@@ -137,7 +228,10 @@ describe("federated serve and join over loopback", () => {
 
   it("join requires an explicit ws:// server", async () => {
     await expect(
-      joinFederation({ server: "http://127.0.0.1:1", data: courseClientData(0, 42) }),
+      joinFederation({
+        server: "http://127.0.0.1:1",
+        data: courseClientData(0, 42),
+      }),
     ).rejects.toThrow(/server must be a ws:\/\/ or wss:\/\/ URL/);
   });
 });

@@ -25,8 +25,16 @@ describe("diffusionQSample", () => {
           const x0 = matrix(n, length, rng.fillNormal(n * length));
           const t = Int32Array.from({ length: n }, () => rng.int(30));
           const noise = rng.fillNormal(n * length);
-          const args = [x0, t, noise, schedule.sqrtAlphasCumprod, schedule.sqrtOneMinusAlphasCumprod] as const;
-          expect(wasm.diffusionQSample(...args)).toEqual(ts.diffusionQSample(...args));
+          const args = [
+            x0,
+            t,
+            noise,
+            schedule.sqrtAlphasCumprod,
+            schedule.sqrtOneMinusAlphasCumprod,
+          ] as const;
+          expect(wasm.diffusionQSample(...args)).toEqual(
+            ts.diffusionQSample(...args),
+          );
         },
       ),
       { seed: 7, numRuns: 50 },
@@ -35,16 +43,34 @@ describe("diffusionQSample", () => {
 
   it("passes NaN, infinities and -0 through as IEEE arithmetic does", () => {
     const schedule = makeSchedule("linear", 5);
-    const x0 = matrix(1, 5, Float64Array.from([NaN, Infinity, -0, 1e308, -1e-308]));
-    const args = [x0, Int32Array.of(2), new Float64Array(5), schedule.sqrtAlphasCumprod, schedule.sqrtOneMinusAlphasCumprod] as const;
-    expect(wasm.diffusionQSample(...args)).toEqual(ts.diffusionQSample(...args));
+    const x0 = matrix(
+      1,
+      5,
+      Float64Array.from([NaN, Infinity, -0, 1e308, -1e-308]),
+    );
+    const args = [
+      x0,
+      Int32Array.of(2),
+      new Float64Array(5),
+      schedule.sqrtAlphasCumprod,
+      schedule.sqrtOneMinusAlphasCumprod,
+    ] as const;
+    expect(wasm.diffusionQSample(...args)).toEqual(
+      ts.diffusionQSample(...args),
+    );
   });
 
   it("rejects a timestep outside [0, T) before touching memory", () => {
     const s = makeSchedule("linear", 4);
     const x0 = matrix(1, 2, new Float64Array(2));
     expect(() =>
-      wasm.diffusionQSample(x0, Int32Array.of(4), new Float64Array(2), s.sqrtAlphasCumprod, s.sqrtOneMinusAlphasCumprod),
+      wasm.diffusionQSample(
+        x0,
+        Int32Array.of(4),
+        new Float64Array(2),
+        s.sqrtAlphasCumprod,
+        s.sqrtOneMinusAlphasCumprod,
+      ),
     ).toThrow(new RangeError("t[0] must be in [0, 4), got 4"));
   });
 });
@@ -78,7 +104,11 @@ describe("reverse loops in a session", () => {
             const rng = new Rng(seed);
             const x = rng.fillNormal(n * L);
             const x0 = rng.fillNormal(n * L);
-            const steps = reversePlan(schedule, { sampler, eta: 0.5, samplingSteps: Math.max(1, T >> 1) });
+            const steps = reversePlan(schedule, {
+              sampler,
+              eta: 0.5,
+              samplingSteps: Math.max(1, T >> 1),
+            });
             const o = { source, x0, clip, seed } as const;
             expect(w.reverse(x, steps, o)).toEqual(t.reverse(x, steps, o));
           } finally {

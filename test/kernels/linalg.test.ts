@@ -88,17 +88,15 @@ const nDim = fc.oneof(
 
 describe("matmul", () => {
   it("is bit-identical to the twin for small shapes and any values", () => {
-    const problem = fc
-      .tuple(smallDim, smallDim, smallDim)
-      .chain(([m, k, n]) =>
-        fc.record({
-          m: fc.constant(m),
-          k: fc.constant(k),
-          n: fc.constant(n),
-          A: arrayOf(anyValue, m * k),
-          B: arrayOf(anyValue, k * n),
-        }),
-      );
+    const problem = fc.tuple(smallDim, smallDim, smallDim).chain(([m, k, n]) =>
+      fc.record({
+        m: fc.constant(m),
+        k: fc.constant(k),
+        n: fc.constant(n),
+        A: arrayOf(anyValue, m * k),
+        B: arrayOf(anyValue, k * n),
+      }),
+    );
     fc.assert(
       fc.property(problem, ({ m, k, n, A, B }) => {
         const C = wasm.matmul(A, B, m, k, n);
@@ -110,9 +108,7 @@ describe("matmul", () => {
 
   it("is bit-identical to the twin for shapes crossing block edges", () => {
     const problem = fc.record({
-      shape: fc
-        .tuple(mDim, kDim, nDim)
-        .filter(([m, k, n]) => m * k * n <= 4e6),
+      shape: fc.tuple(mDim, kDim, nDim).filter(([m, k, n]) => m * k * n <= 4e6),
       seed: fc.integer({ min: 0, max: 2 ** 32 - 1 }),
       specialRate: fc.constantFrom(0, 0.001, 0.05),
     });
@@ -128,7 +124,13 @@ describe("matmul", () => {
   });
 
   it("when k = 0 then C is all +0", () => {
-    for (const [m, n] of [[3, 5], [1, 1], [0, 4], [4, 0], [97, 1030]]) {
+    for (const [m, n] of [
+      [3, 5],
+      [1, 1],
+      [0, 4],
+      [4, 0],
+      [97, 1030],
+    ]) {
       const C = wasm.matmul(new Float64Array(0), new Float64Array(0), m, 0, n);
       expect(C.length).toBe(m * n);
       expect(C.every((v) => Object.is(v, 0))).toBe(true);
@@ -136,7 +138,12 @@ describe("matmul", () => {
   });
 
   it("when every product is -0 then C is +0, as 0 + -0 = +0", () => {
-    const pairs = [[-0, 5], [-1, 0], [1e-300, -1e-300], [-0, 0]];
+    const pairs = [
+      [-0, 5],
+      [-1, 0],
+      [1e-300, -1e-300],
+      [-0, 0],
+    ];
     for (const [a, b] of pairs) {
       const A = Float64Array.of(a);
       const B = Float64Array.of(b);
@@ -329,28 +336,28 @@ describe("matvec", () => {
       fc.property(problem, ({ shape: [m, n], seed, specialRate }) => {
         const A = randomArray(seed, m * n, specialRate);
         const x = randomArray(seed + 1, n, specialRate);
-        expect(bitMismatch(wasm.matvec(A, x, m, n), ts.matvec(A, x, m, n)))
-          .toBeNull();
+        expect(
+          bitMismatch(wasm.matvec(A, x, m, n), ts.matvec(A, x, m, n)),
+        ).toBeNull();
       }),
       { seed: SEED, numRuns: 200 },
     );
   });
 
   it("is bit-identical to the twin for small shapes and any values", () => {
-    const problem = fc
-      .tuple(smallDim, smallDim)
-      .chain(([m, n]) =>
-        fc.record({
-          m: fc.constant(m),
-          n: fc.constant(n),
-          A: arrayOf(anyValue, m * n),
-          x: arrayOf(anyValue, n),
-        }),
-      );
+    const problem = fc.tuple(smallDim, smallDim).chain(([m, n]) =>
+      fc.record({
+        m: fc.constant(m),
+        n: fc.constant(n),
+        A: arrayOf(anyValue, m * n),
+        x: arrayOf(anyValue, n),
+      }),
+    );
     fc.assert(
       fc.property(problem, ({ m, n, A, x }) => {
-        expect(bitMismatch(wasm.matvec(A, x, m, n), ts.matvec(A, x, m, n)))
-          .toBeNull();
+        expect(
+          bitMismatch(wasm.matvec(A, x, m, n), ts.matvec(A, x, m, n)),
+        ).toBeNull();
       }),
       { seed: SEED, numRuns: 500 },
     );
@@ -358,7 +365,13 @@ describe("matvec", () => {
 
   it("is exact on small integer matrices", () => {
     // |entries| <= 2^10 and n <= 1000 keep every partial sum below 2^53.
-    for (const [m, n] of [[0, 3], [3, 0], [1, 1], [7, 5], [65, 1000]]) {
+    for (const [m, n] of [
+      [0, 3],
+      [3, 0],
+      [1, 1],
+      [7, 5],
+      [65, 1000],
+    ]) {
       const rng = new Rng(m * 7919 + n);
       const A = randomIntegers(rng, m * n);
       const x = randomIntegers(rng, n);

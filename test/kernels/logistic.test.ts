@@ -28,7 +28,13 @@ function lossGrad(
   }
 }
 
-function randomProblem(seed: number, n: number, d: number, nClasses: number, scale = 1) {
+function randomProblem(
+  seed: number,
+  n: number,
+  d: number,
+  nClasses: number,
+  scale = 1,
+) {
   const rng = new Rng(seed);
   const X = rng.fillNormal(n * d).map((v) => v * scale);
   const y = Float64Array.from({ length: n }, () => rng.int(nClasses));
@@ -47,7 +53,9 @@ const REL = 1e-12;
 
 function expectClose(a: number, b: number, scale: number) {
   if (Number.isNaN(b)) return expect(a).toBeNaN();
-  expect(Math.abs(a - b)).toBeLessThanOrEqual(REL * Math.max(1, Math.abs(scale)));
+  expect(Math.abs(a - b)).toBeLessThanOrEqual(
+    REL * Math.max(1, Math.abs(scale)),
+  );
 }
 
 describe("logisticLossGrad", () => {
@@ -63,7 +71,10 @@ describe("logisticLossGrad", () => {
           const { X, y, nRows, w } = randomProblem(seed, n, d, nClasses, scale);
           const a = lossGrad("wasm", X, y, n, d, nRows, w, 0.1);
           const b = lossGrad("ts", X, y, n, d, nRows, w, 0.1);
-          const mag = b.grad.reduce((m, v) => Math.max(m, Math.abs(v)), Math.abs(b.loss));
+          const mag = b.grad.reduce(
+            (m, v) => Math.max(m, Math.abs(v)),
+            Math.abs(b.loss),
+          );
           expectClose(a.loss, b.loss, mag * scale * Math.max(d, 1));
           for (let p = 0; p < b.grad.length; p++) {
             expectClose(a.grad[p], b.grad[p], mag * scale * Math.max(d, 1));
@@ -98,7 +109,9 @@ describe("logisticLossGrad", () => {
     for (const name of ["wasm", "ts"] as const) {
       for (const nClasses of [2, 3]) {
         const X = Float64Array.from([1e300, -1e300, 800, -800, 1e-300, 0]);
-        const y = Float64Array.from([0, 1, 1, 0, 1, 0].map((v) => v % nClasses));
+        const y = Float64Array.from(
+          [0, 1, 1, 0, 1, 0].map((v) => v % nClasses),
+        );
         const nRows = nClasses === 2 ? 1 : nClasses;
         const w = new Float64Array(nRows * 2).fill(1);
         const { loss, grad } = lossGrad(name, X, y, 6, 1, nRows, w, 0);
@@ -126,9 +139,27 @@ describe("logisticLossGrad", () => {
 
   it("handles zero samples and zero features", () => {
     for (const name of ["wasm", "ts"] as const) {
-      const r0 = lossGrad(name, new Float64Array(0), new Float64Array(0), 0, 3, 1, Float64Array.from([1, 2, 3, 0]), 2);
+      const r0 = lossGrad(
+        name,
+        new Float64Array(0),
+        new Float64Array(0),
+        0,
+        3,
+        1,
+        Float64Array.from([1, 2, 3, 0]),
+        2,
+      );
       expect(r0.loss).toBe(0.5 * 2 * 14);
-      const r1 = lossGrad(name, new Float64Array(0), Float64Array.from([1, 0]), 2, 0, 1, Float64Array.from([0]), 1);
+      const r1 = lossGrad(
+        name,
+        new Float64Array(0),
+        Float64Array.from([1, 0]),
+        2,
+        0,
+        1,
+        Float64Array.from([0]),
+        1,
+      );
       expect(r1.loss).toBeCloseTo(Math.log(2), 15);
       expect(r1.grad[0]).toBeCloseTo(0, 15);
     }
@@ -139,21 +170,29 @@ describe("logistic kernel wrappers", () => {
   it("reject class indices and parameter vectors the kernels would read out of bounds", () => {
     for (const b of [wasm, ts]) {
       const X = matrix(2, 1, Float64Array.from([1, 2]));
-      expect(() => b.logisticProblem(X, Float64Array.from([0, 1e9]), 3, 1)).toThrow(
-        /y\[1\] must be a class index from 0 to 2, got 1000000000/,
+      expect(() =>
+        b.logisticProblem(X, Float64Array.from([0, 1e9]), 3, 1),
+      ).toThrow(/y\[1\] must be a class index from 0 to 2, got 1000000000/);
+      expect(() => b.logisticProblem(X, Float64Array.from([0]), 1, 1)).toThrow(
+        /y must have 2 class indices/,
       );
-      expect(() => b.logisticProblem(X, Float64Array.from([0]), 1, 1)).toThrow(/y must have 2 class indices/);
       const p = b.logisticProblem(X, Float64Array.from([0, 1]), 1, 1);
-      expect(() => p.lossGrad(new Float64Array(1), new Float64Array(2))).toThrow(/w must be a Float64Array of 2 parameters, got length 1/);
+      expect(() =>
+        p.lossGrad(new Float64Array(1), new Float64Array(2)),
+      ).toThrow(/w must be a Float64Array of 2 parameters, got length 1/);
       p.dispose();
-      expect(() => b.logisticDecision(X, 1, new Float64Array(0))).toThrow(/w must be a Float64Array of 2 parameters/);
+      expect(() => b.logisticDecision(X, 1, new Float64Array(0))).toThrow(
+        /w must be a Float64Array of 2 parameters/,
+      );
       // a matrix whose shape claims more data than it holds: the Wasm
       // kernel would otherwise read whatever the heap held before
       const lying = { rows: 4, cols: 2, data: Float64Array.from([1, 1]) };
-      expect(() => b.logisticDecision(lying, 1, Float64Array.from([1, 1, 0]))).toThrow(
-        /X.data must have rows \* cols = 4 \* 2 values, got 2/,
+      expect(() =>
+        b.logisticDecision(lying, 1, Float64Array.from([1, 1, 0])),
+      ).toThrow(/X.data must have rows \* cols = 4 \* 2 values, got 2/);
+      expect(() => b.logisticDecision(X, 0, new Float64Array(0))).toThrow(
+        /nRows must be an integer >= 1, got 0/,
       );
-      expect(() => b.logisticDecision(X, 0, new Float64Array(0))).toThrow(/nRows must be an integer >= 1, got 0/);
     }
   });
 });
@@ -173,7 +212,8 @@ describe("logisticDecision", () => {
           const a = wasm.logisticDecision(X, nRows, w);
           const b = ts.logisticDecision(X, nRows, w);
           expect(a.length).toBe(n * nRows);
-          for (let p = 0; p < a.length; p++) expectClose(a[p], b[p], 10 * Math.max(d, 1));
+          for (let p = 0; p < a.length; p++)
+            expectClose(a[p], b[p], 10 * Math.max(d, 1));
         },
       ),
       { seed: 4242, numRuns: 100 },

@@ -39,7 +39,10 @@ describe("mlpForward and mlpBackward", () => {
   it("wasm equals ts within 1e-12 relative on random shapes (property)", () => {
     fc.assert(
       fc.property(
-        fc.array(fc.integer({ min: 1, max: 11 }), { minLength: 2, maxLength: 5 }),
+        fc.array(fc.integer({ min: 1, max: 11 }), {
+          minLength: 2,
+          maxLength: 5,
+        }),
         fc.integer({ min: 0, max: 9 }),
         fc.integer({ min: 0, max: 2 ** 31 }),
         (sizes, n, seed) => {
@@ -75,7 +78,9 @@ describe("mlpForward and mlpBackward", () => {
         up[k] += h;
         down[k] -= h;
         const fd = (f(up) - f(down)) / (2 * h);
-        expect(Math.abs(fd - grad[k])).toBeLessThanOrEqual(1e-6 * Math.max(1, Math.abs(fd)));
+        expect(Math.abs(fd - grad[k])).toBeLessThanOrEqual(
+          1e-6 * Math.max(1, Math.abs(fd)),
+        );
       }
     }
   });
@@ -84,18 +89,42 @@ describe("mlpForward and mlpBackward", () => {
     const net = randomNet(5, [4, 5, 3], 3);
     const empty = matrix(0, 4, new Float64Array(0));
     expect(wasm.mlpForward(net.sizes, net.params, empty)).toHaveLength(0);
-    const X = matrix(3, 4, Float64Array.from([NaN, 0, -0, 1, Infinity, 1e300, -1e-300, 2, -Infinity, 1, 1, 1]));
-    expectClose(wasm.mlpForward(net.sizes, net.params, X), ts.mlpForward(net.sizes, net.params, X));
+    const X = matrix(
+      3,
+      4,
+      Float64Array.from([
+        NaN,
+        0,
+        -0,
+        1,
+        Infinity,
+        1e300,
+        -1e-300,
+        2,
+        -Infinity,
+        1,
+        1,
+        1,
+      ]),
+    );
+    expectClose(
+      wasm.mlpForward(net.sizes, net.params, X),
+      ts.mlpForward(net.sizes, net.params, X),
+    );
   });
 
   it("rejects mismatched shapes with a RangeError naming the argument", () => {
     const net = randomNet(1, [4, 5, 3], 2);
-    expect(() => wasm.mlpForward(net.sizes, net.params.subarray(1), net.X)).toThrow(
-      new RangeError(`params must hold ${net.params.length} values, got ${net.params.length - 1}`),
+    expect(() =>
+      wasm.mlpForward(net.sizes, net.params.subarray(1), net.X),
+    ).toThrow(
+      new RangeError(
+        `params must hold ${net.params.length} values, got ${net.params.length - 1}`,
+      ),
     );
-    expect(() => ts.mlpGradient(net.sizes, net.params, net.X, new Float64Array(5))).toThrow(
-      "dOut must hold 6 values, got 5",
-    );
+    expect(() =>
+      ts.mlpGradient(net.sizes, net.params, net.X, new Float64Array(5)),
+    ).toThrow("dOut must hold 6 values, got 5");
   });
 });
 
@@ -107,7 +136,14 @@ describe("mlpAdam", () => {
       const g = rng.fillNormal(n);
       const m = rng.fillNormal(n).map((v) => v * 0.1);
       const v = rng.fillNormal(n).map((x) => x * x);
-      const args = [1e-3, 0.9, 0.999, 1e-8, 1 - 0.9 ** 3, 1 - 0.999 ** 3] as const;
+      const args = [
+        1e-3,
+        0.9,
+        0.999,
+        1e-8,
+        1 - 0.9 ** 3,
+        1 - 0.999 ** 3,
+      ] as const;
       const out = withArena("adam", (a) => {
         const pp = a.copyIn(p);
         const gp = a.copyIn(g);

@@ -1,5 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { Rng, rngNormal, rngSeed, rngU32, rngUniform } from "../../src/kernels/rng.js";
+import {
+  Rng,
+  rngNormal,
+  rngSeed,
+  rngU32,
+  rngUniform,
+} from "../../src/kernels/rng.js";
 import { withArena } from "../../src/wasm/memory.js";
 
 function wasmStream(
@@ -82,6 +88,8 @@ describe("rng", () => {
     expect([...p].sort((x, y) => x - y)).toEqual(
       Array.from({ length: 50 }, (_, i) => i),
     );
-    expect(p).toEqual(new Rng(3).shuffle(Array.from({ length: 50 }, (_, i) => i)));
+    expect(p).toEqual(
+      new Rng(3).shuffle(Array.from({ length: 50 }, (_, i) => i)),
+    );
   });
 });

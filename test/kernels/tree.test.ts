@@ -1,6 +1,10 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { getBackend, type FlatTree, type TreeGrowOptions } from "../../src/backend.js";
+import {
+  getBackend,
+  type FlatTree,
+  type TreeGrowOptions,
+} from "../../src/backend.js";
 import { matrix, type Matrix } from "../../src/data/matrix.js";
 import { Rng } from "../../src/kernels/rng.js";
 import { packForest } from "../../src/models/tree.js";
@@ -21,7 +25,13 @@ function options(o: Partial<TreeGrowOptions> = {}): TreeGrowOptions {
 }
 
 /** Random data with rounded values (many ties) and some constant columns. */
-function randomData(seed: number, n: number, d: number, K: number, digits: number) {
+function randomData(
+  seed: number,
+  n: number,
+  d: number,
+  K: number,
+  digits: number,
+) {
   const rng = new Rng(seed);
   const scale = 10 ** digits;
   const X = rng.fillNormal(n * d).map((v) => Math.round(v * scale) / scale);
@@ -49,7 +59,8 @@ function grow(
 /** The node index each training row reaches at depth `depth`, or its leaf. */
 function route(t: FlatTree, x: Float64Array, d: number, i: number): number {
   let a = 0;
-  while (t.left[a] >= 0) a = x[i * d + t.feature[a]] <= t.threshold[a] ? t.left[a] : t.right[a];
+  while (t.left[a] >= 0)
+    a = x[i * d + t.feature[a]] <= t.threshold[a] ? t.left[a] : t.right[a];
   return a;
 }
 
@@ -93,12 +104,17 @@ describe("treeGrow", () => {
       const { tree: t, sampleCounts } = grow("wasm", X, y, K, o, 3);
       const w = sampleCounts as Float64Array;
       const reached = new Float64Array(t.nodeCount * K);
-      for (let i = 0; i < n; i++) reached[route(t, X.data, d, i) * K + y[i]] += w[i];
+      for (let i = 0; i < n; i++)
+        reached[route(t, X.data, d, i) * K + y[i]] += w[i];
       for (let a = 0; a < t.nodeCount; a++) {
         const value = t.value.subarray(a * K, a * K + K);
-        expect(value.reduce((s, v) => s + v, 0)).toBe(t.weightedNNodeSamples[a]);
+        expect(value.reduce((s, v) => s + v, 0)).toBe(
+          t.weightedNNodeSamples[a],
+        );
         if (t.left[a] < 0) {
-          expect(Array.from(reached.subarray(a * K, a * K + K))).toEqual(Array.from(value));
+          expect(Array.from(reached.subarray(a * K, a * K + K))).toEqual(
+            Array.from(value),
+          );
           continue;
         }
         const [l, r] = [t.left[a], t.right[a]];
@@ -116,10 +132,14 @@ describe("treeGrow", () => {
     const n = 60;
     const d = 4;
     const { X, y } = randomData(11, n, d + 1, 2, 1);
-    const Xd = matrix(n, d, Float64Array.from({ length: n * d }, (_, p) => {
-      const i = Math.floor(p / d);
-      return X.data[i * (d + 1) + (p % d) + 1];
-    }));
+    const Xd = matrix(
+      n,
+      d,
+      Float64Array.from({ length: n * d }, (_, p) => {
+        const i = Math.floor(p / d);
+        return X.data[i * (d + 1) + (p % d) + 1];
+      }),
+    );
     const { tree: t } = grow("ts", Xd, y, 2, options({ maxFeatures: d }), 1);
     // Brute force: every feature, every threshold between distinct values.
     const gini = (c0: number, c1: number) => {
@@ -133,7 +153,8 @@ describe("treeGrow", () => {
       for (let q = 0; q + 1 < values.length; q++) {
         const thr = (values[q] + values[q + 1]) / 2;
         const c = [0, 0, 0, 0];
-        for (let i = 0; i < n; i++) c[(Xd.data[i * d + j] <= thr ? 0 : 2) + y[i]]++;
+        for (let i = 0; i < n; i++)
+          c[(Xd.data[i * d + j] <= thr ? 0 : 2) + y[i]]++;
         const nl = c[0] + c[1];
         const nr = c[2] + c[3];
         best = Math.max(best, -(nl * gini(c[0], c[1]) + nr * gini(c[2], c[3])));
@@ -141,7 +162,10 @@ describe("treeGrow", () => {
     }
     const l = t.left[0];
     const r = t.right[0];
-    const got = -(t.nNodeSamples[l] * t.impurity[l] + t.nNodeSamples[r] * t.impurity[r]);
+    const got = -(
+      t.nNodeSamples[l] * t.impurity[l] +
+      t.nNodeSamples[r] * t.impurity[r]
+    );
     expect(got).toBeCloseTo(best, 12);
     const j = t.feature[0];
     const col = Array.from({ length: n }, (_, i) => Xd.data[i * d + j]);
@@ -152,12 +176,26 @@ describe("treeGrow", () => {
 
   it("makes a single leaf for pure labels or constant features", () => {
     const X = matrix(5, 2, Float64Array.from([1, 2, 1, 3, 1, 4, 1, 5, 1, 6]));
-    const pure = grow("wasm", X, new Int32Array(5), 2, options({ maxFeatures: 2 }), 0);
+    const pure = grow(
+      "wasm",
+      X,
+      new Int32Array(5),
+      2,
+      options({ maxFeatures: 2 }),
+      0,
+    );
     expect(pure.tree.nodeCount).toBe(1);
     expect(Array.from(pure.tree.value)).toEqual([5, 0]);
     const constant = matrix(5, 2, new Float64Array(10).fill(3));
     const mixed = Int32Array.from([0, 1, 0, 1, 1]);
-    const leaf = grow("wasm", constant, mixed, 2, options({ maxFeatures: 1 }), 0);
+    const leaf = grow(
+      "wasm",
+      constant,
+      mixed,
+      2,
+      options({ maxFeatures: 1 }),
+      0,
+    );
     expect(leaf.tree.nodeCount).toBe(1);
     expect(leaf.tree.feature[0]).toBe(-2);
   });
@@ -182,7 +220,14 @@ describe("treeGrow", () => {
 
   it("respects maxDepth and minSamplesLeaf", () => {
     const { X, y } = randomData(5, 300, 5, 3, 3);
-    const shallow = grow("wasm", X, y, 3, options({ maxDepth: 2, maxFeatures: 5 }), 0).tree;
+    const shallow = grow(
+      "wasm",
+      X,
+      y,
+      3,
+      options({ maxDepth: 2, maxFeatures: 5 }),
+      0,
+    ).tree;
     expect(shallow.nodeCount).toBeLessThanOrEqual(7);
     const o = options({ minSamplesLeaf: 17, minSamplesSplit: 34 });
     const leafy = grow("wasm", X, y, 3, o, 0).tree;

@@ -9,7 +9,11 @@ import {
   forestFitBytes,
   type RandomForestOptions,
 } from "../../src/models/forest.js";
-import { forestWorkerUrl, resolveJobs, workerCount } from "../../src/parallel/pool.js";
+import {
+  forestWorkerUrl,
+  resolveJobs,
+  workerCount,
+} from "../../src/parallel/pool.js";
 import { WasmMemoryError } from "../../src/wasm/memory.js";
 
 const { X, y } = makeClassification({
@@ -37,15 +41,22 @@ describe("RandomForestClassifier with nJobs (worker threads)", () => {
 
   for (const nJobs of [1, 2, 3]) {
     it(`grows the serial forest node for node with nJobs ${nJobs}`, async () => {
-      const f = await new RandomForestClassifier({ ...options, nJobs }).fitAsync(X, y);
+      const f = await new RandomForestClassifier({
+        ...options,
+        nJobs,
+      }).fitAsync(X, y);
       expect(f.trees).toHaveLength(13);
       f.trees.forEach((t, k) => expect(t).toEqual(serial.trees[k]));
-      expect(bits(f.predictProba(X).data)).toEqual(bits(serial.predictProba(X).data));
+      expect(bits(f.predictProba(X).data)).toEqual(
+        bits(serial.predictProba(X).data),
+      );
       expect(bits(f.oobDecisionFunction.data)).toEqual(
         bits(serial.oobDecisionFunction.data),
       );
       expect(f.oobScore).toBe(serial.oobScore);
-      expect(bits(f.featureImportances)).toEqual(bits(serial.featureImportances));
+      expect(bits(f.featureImportances)).toEqual(
+        bits(serial.featureImportances),
+      );
       if (nJobs > 1) expect(workerCount()).toBeGreaterThanOrEqual(nJobs);
     });
   }
@@ -53,7 +64,10 @@ describe("RandomForestClassifier with nJobs (worker threads)", () => {
   it("grows the same forest with the TS backend in the workers", async () => {
     const o = { nEstimators: 4, randomState: 3, backend: "ts" as const };
     const a = new RandomForestClassifier(o).fit(X, y);
-    const b = await new RandomForestClassifier({ ...o, nJobs: 2 }).fitAsync(X, y);
+    const b = await new RandomForestClassifier({ ...o, nJobs: 2 }).fitAsync(
+      X,
+      y,
+    );
     b.trees.forEach((t, k) => expect(t).toEqual(a.trees[k]));
   });
 
@@ -80,7 +94,9 @@ describe("RandomForestClassifier with nJobs (worker threads)", () => {
     expect(() => new RandomForestClassifier({ nJobs: 0 })).toThrow(
       new RangeError("nJobs must be a nonzero integer, got 0"),
     );
-    expect(() => new RandomForestClassifier({ nJobs: 1.5 })).toThrow(RangeError);
+    expect(() => new RandomForestClassifier({ nJobs: 1.5 })).toThrow(
+      RangeError,
+    );
     expect(resolveJobs(-1)).toBeGreaterThanOrEqual(1);
     expect(resolveJobs(-1000)).toBe(1);
     expect(resolveJobs(3)).toBe(3);
@@ -93,7 +109,9 @@ describe("RandomForestClassifier with nJobs (worker threads)", () => {
   });
 
   it("runs the worker from the compiled dist/ script when loaded from sources", () => {
-    expect(fileURLToPath(forestWorkerUrl())).toMatch(/dist\/models\/forest-worker\.js$/);
+    expect(fileURLToPath(forestWorkerUrl())).toMatch(
+      /dist\/models\/forest-worker\.js$/,
+    );
   });
 });
 
@@ -117,14 +135,16 @@ describe("forest fits and Wasm memory", () => {
     );
     const parallel = new RandomForestClassifier({ nJobs: 2 });
     await expect(parallel.fitAsync(huge, [])).rejects.toThrow(WasmMemoryError);
-    expect(() => checkForestMemory(7_000_000, 20, 2)).toThrow(/one block of 1\.0 GiB/);
+    expect(() => checkForestMemory(7_000_000, 20, 2)).toThrow(
+      /one block of 1\.0 GiB/,
+    );
   });
 
   it("leaves the TS backend, which has no such limit, to the data checks", () => {
     const huge = { rows: 10_000_000, cols: 20, data: new Float64Array(0) };
-    expect(() => new RandomForestClassifier({ backend: "ts" }).fit(huge, [])).toThrow(
-      /X.data length must be rows \* cols/,
-    );
+    expect(() =>
+      new RandomForestClassifier({ backend: "ts" }).fit(huge, []),
+    ).toThrow(/X.data length must be rows \* cols/);
   });
 });
 
@@ -141,10 +161,14 @@ describe("the worker pool's lifecycle", () => {
       console.log(f.nodeCount);
     `;
     const t0 = performance.now();
-    const r = spawnSync(process.execPath, ["--input-type=module", "-e", script], {
-      encoding: "utf8",
-      timeout: 8_000,
-    });
+    const r = spawnSync(
+      process.execPath,
+      ["--input-type=module", "-e", script],
+      {
+        encoding: "utf8",
+        timeout: 8_000,
+      },
+    );
     const ms = performance.now() - t0;
     expect(r.stderr).toBe("");
     expect(r.status).toBe(0);

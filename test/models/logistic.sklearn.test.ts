@@ -6,7 +6,12 @@
  */
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { hstack, matrix, takeRows, type Matrix } from "../../src/data/matrix.js";
+import {
+  hstack,
+  matrix,
+  takeRows,
+  type Matrix,
+} from "../../src/data/matrix.js";
 import { loadMfeat, loadWdbc } from "../../src/data/mfeat.js";
 import { StandardScaler } from "../../src/data/scale.js";
 import { makeMultimodal } from "../../src/data/synthetic.js";
@@ -27,7 +32,11 @@ interface Fixture {
   tight: Fit;
   default: Fit;
   optimum: { coef: number[][]; intercept: number[] };
-  data_check?: { first_row_image: number[]; y_sum: number; y_first20: number[] };
+  data_check?: {
+    first_row_image: number[];
+    y_sum: number;
+    y_first20: number[];
+  };
 }
 
 function fixture(name: string): Fixture {
@@ -116,8 +125,12 @@ describe("LogisticRegression against scikit-learn 1.2.1", () => {
   it("regenerates the synthetic data the fixture was computed on", () => {
     const syn = makeMultimodal({ nSamples: 1000, seed: 42 });
     const check = fixture("logistic_synthetic").data_check!;
-    expect(Array.from(syn.modalities[0].X.data.subarray(0, 10))).toEqual(check.first_row_image);
-    expect(syn.y.reduce((a: number, v) => a + (v as number), 0)).toBe(check.y_sum);
+    expect(Array.from(syn.modalities[0].X.data.subarray(0, 10))).toEqual(
+      check.first_row_image,
+    );
+    expect(syn.y.reduce((a: number, v) => a + (v as number), 0)).toBe(
+      check.y_sum,
+    );
     expect(syn.y.slice(0, 20)).toEqual(check.y_first20);
   });
 
@@ -126,18 +139,35 @@ describe("LogisticRegression against scikit-learn 1.2.1", () => {
       it(`${p.name} (${backend}): at the optimum the coefficients agree to 1e-6`, () => {
         // ftol 0: solve to the gradient tolerance alone; the fixture's
         // `optimum` is the same objective minimised by Newton's method.
-        const m = new LogisticRegression({ backend, tol: 1e-10, ftol: 0, maxIter: 10000 }).fit(p.X, p.y);
+        const m = new LogisticRegression({
+          backend,
+          tol: 1e-10,
+          ftol: 0,
+          maxIter: 10000,
+        }).fit(p.X, p.y);
         expect(m.classes).toEqual(p.fx.classes);
         expect(m.coef).toHaveLength(p.fx.optimum.coef.length);
-        expect(relError(params(m.coef, m.intercept), params(p.fx.optimum.coef, p.fx.optimum.intercept))).toBeLessThan(1e-6);
+        expect(
+          relError(
+            params(m.coef, m.intercept),
+            params(p.fx.optimum.coef, p.fx.optimum.intercept),
+          ),
+        ).toBeLessThan(1e-6);
       });
 
       it(`${p.name} (${backend}): with tol 1e-10 on both sides, coefficients agree to 1e-5`, () => {
         // Both sides stop on SciPy's ftol rule here, short of the optimum
         // (scikit-learn is 7e-4 from it on karhunen); the same rules and
         // line search land on the same point, iteration for iteration.
-        const m = new LogisticRegression({ backend, tol: 1e-10, maxIter: 10000 }).fit(p.X, p.y);
-        const err = relError(params(m.coef, m.intercept), params(p.fx.tight.coef, p.fx.tight.intercept));
+        const m = new LogisticRegression({
+          backend,
+          tol: 1e-10,
+          maxIter: 10000,
+        }).fit(p.X, p.y);
+        const err = relError(
+          params(m.coef, m.intercept),
+          params(p.fx.tight.coef, p.fx.tight.intercept),
+        );
         expect(err).toBeLessThan(1e-5);
         expect(Math.abs(m.nIter - p.fx.tight.n_iter)).toBeLessThanOrEqual(1);
       });
@@ -146,7 +176,8 @@ describe("LogisticRegression against scikit-learn 1.2.1", () => {
         const m = new LogisticRegression({ backend }).fit(p.X, p.y);
         const ours = m.predict(p.X);
         const theirs = p.fx.default.predict_train!;
-        const same = ours.filter((v, i) => v === theirs[i]).length / ours.length;
+        const same =
+          ours.filter((v, i) => v === theirs[i]).length / ours.length;
         expect(same).toBe(1);
         if (p.XTest) {
           const t = m.predict(p.XTest);
@@ -154,9 +185,12 @@ describe("LogisticRegression against scikit-learn 1.2.1", () => {
           expect(t).toEqual(tt);
         }
         expect(Math.abs(m.nIter - p.fx.default.n_iter)).toBeLessThanOrEqual(1);
-        const P = m.predictProba(matrix(20, p.X.cols, p.X.data.subarray(0, 20 * p.X.cols)));
+        const P = m.predictProba(
+          matrix(20, p.X.cols, p.X.data.subarray(0, 20 * p.X.cols)),
+        );
         const Q = p.fx.default.predict_proba_first20.flat();
-        for (let k = 0; k < Q.length; k++) expect(Math.abs(P.data[k] - Q[k])).toBeLessThan(1e-6);
+        for (let k = 0; k < Q.length; k++)
+          expect(Math.abs(P.data[k] - Q[k])).toBeLessThan(1e-6);
       });
     }
   }

@@ -5,11 +5,16 @@ import { Rng } from "../../src/kernels/rng.js";
 import { LogisticRegression } from "../../src/models/logistic.js";
 import { wasm } from "../../src/wasm/load.js";
 
-function blobs(seed: number, n: number, d: number, labels: (string | number)[]) {
+function blobs(
+  seed: number,
+  n: number,
+  d: number,
+  labels: (string | number)[],
+) {
   const rng = new Rng(seed);
   const X = rng.fillNormal(n * d);
   const y = Array.from({ length: n }, (_, i) => labels[i % labels.length]);
-  for (let i = 0; i < n; i++) X[i * d + (i % labels.length) % d] += 2.5;
+  for (let i = 0; i < n; i++) X[i * d + ((i % labels.length) % d)] += 2.5;
   return { X: matrix(n, d, X), y };
 }
 
@@ -22,7 +27,12 @@ function rowSums(P: Matrix): number[] {
 describe("LogisticRegression", () => {
   it("has scikit-learn's defaults", () => {
     expect(new LogisticRegression().options).toEqual({
-      C: 1, maxIter: 100, tol: 1e-4, ftol: 2.220446049250313e-9, fitIntercept: true, backend: "wasm",
+      C: 1,
+      maxIter: 100,
+      tol: 1e-4,
+      ftol: 2.220446049250313e-9,
+      fitIntercept: true,
+      backend: "wasm",
     });
   });
 
@@ -55,8 +65,16 @@ describe("LogisticRegression", () => {
 
   it("wasm and ts backends reach the same model", () => {
     const { X, y } = blobs(3, 400, 6, [1, 2, 3, 4]);
-    const a = new LogisticRegression({ backend: "wasm", tol: 1e-10, maxIter: 1000 }).fit(X, y);
-    const b = new LogisticRegression({ backend: "ts", tol: 1e-10, maxIter: 1000 }).fit(X, y);
+    const a = new LogisticRegression({
+      backend: "wasm",
+      tol: 1e-10,
+      maxIter: 1000,
+    }).fit(X, y);
+    const b = new LogisticRegression({
+      backend: "ts",
+      tol: 1e-10,
+      maxIter: 1000,
+    }).fit(X, y);
     const wa = a.coef.flat().concat(a.intercept);
     const wb = b.coef.flat().concat(b.intercept);
     const scale = Math.max(...wb.map(Math.abs));
@@ -71,7 +89,12 @@ describe("LogisticRegression", () => {
     // d/dw [mean log-loss + ||w||^2 / (2 C n)] = 0  <=>  X^T (p - y) + w / C = 0
     const { X, y } = blobs(4, 150, 3, [0, 1]);
     const C = 0.5;
-    const m = new LogisticRegression({ C, tol: 1e-9, ftol: 0, maxIter: 1000 }).fit(X, y);
+    const m = new LogisticRegression({
+      C,
+      tol: 1e-9,
+      ftol: 0,
+      maxIter: 1000,
+    }).fit(X, y);
     const P = m.predictProba(X);
     const g = [0, 0, 0, 0];
     for (let i = 0; i < X.rows; i++) {
@@ -79,7 +102,8 @@ describe("LogisticRegression", () => {
       for (let j = 0; j < 3; j++) g[j] += r * X.data[i * 3 + j];
       g[3] += r;
     }
-    for (let j = 0; j < 3; j++) expect(Math.abs(g[j] + m.coef[0][j] / C)).toBeLessThan(1e-7);
+    for (let j = 0; j < 3; j++)
+      expect(Math.abs(g[j] + m.coef[0][j] / C)).toBeLessThan(1e-7);
     expect(Math.abs(g[3])).toBeLessThan(1e-7);
   });
 
@@ -106,7 +130,10 @@ describe("LogisticRegression", () => {
 
   it("accepts number[][] and gives the same result as a Matrix", () => {
     const { X, y } = blobs(8, 60, 2, [0, 1]);
-    const rows = Array.from({ length: 60 }, (_, i) => [X.data[2 * i], X.data[2 * i + 1]]);
+    const rows = Array.from({ length: 60 }, (_, i) => [
+      X.data[2 * i],
+      X.data[2 * i + 1],
+    ]);
     const a = new LogisticRegression().fit(X, y);
     const b = new LogisticRegression().fit(rows, y);
     expect(b.coef).toEqual(a.coef);
@@ -118,89 +145,178 @@ describe("LogisticRegression", () => {
     const json = JSON.parse(JSON.stringify(m.toJSON()));
     const back = LogisticRegression.fromJSON(json);
     expect(back.predict(X)).toEqual(m.predict(X));
-    expect(Array.from(back.predictProba(X).data)).toEqual(Array.from(m.predictProba(X).data));
-    expect(() => LogisticRegression.fromJSON({ type: "Forest" } as never)).toThrow(TypeError);
+    expect(Array.from(back.predictProba(X).data)).toEqual(
+      Array.from(m.predictProba(X).data),
+    );
+    expect(() =>
+      LogisticRegression.fromJSON({ type: "Forest" } as never),
+    ).toThrow(TypeError);
   });
 
   describe("errors", () => {
     const { X, y } = blobs(10, 20, 2, [0, 1]);
     it("rejects bad options with the value received", () => {
-      expect(() => new LogisticRegression({ C: 0 })).toThrow(new RangeError("C must be a finite number > 0, got 0"));
-      expect(() => new LogisticRegression({ C: NaN })).toThrow(/C must be a finite number > 0, got NaN/);
-      expect(() => new LogisticRegression({ maxIter: 2.5 })).toThrow(/maxIter must be an integer >= 1, got 2.5/);
-      expect(() => new LogisticRegression({ tol: -1 })).toThrow(/tol must be a finite number >= 0, got -1/);
-      expect(() => new LogisticRegression({ backend: "gpu" as never })).toThrow(/backend must be one of wasm, ts, got "gpu"/);
+      expect(() => new LogisticRegression({ C: 0 })).toThrow(
+        new RangeError("C must be a finite number > 0, got 0"),
+      );
+      expect(() => new LogisticRegression({ C: NaN })).toThrow(
+        /C must be a finite number > 0, got NaN/,
+      );
+      expect(() => new LogisticRegression({ maxIter: 2.5 })).toThrow(
+        /maxIter must be an integer >= 1, got 2.5/,
+      );
+      expect(() => new LogisticRegression({ tol: -1 })).toThrow(
+        /tol must be a finite number >= 0, got -1/,
+      );
+      expect(() => new LogisticRegression({ backend: "gpu" as never })).toThrow(
+        /backend must be one of wasm, ts, got "gpu"/,
+      );
     });
     it("rejects options of the wrong kind, unknown options and a C that overflows", () => {
-      expect(() => new LogisticRegression({ C: "1" as never })).toThrow(new TypeError('C must be a number, got "1"'));
-      expect(() => new LogisticRegression({ fitIntercept: "no" as never })).toThrow(/fitIntercept must be true or false, got "no"/);
-      expect(() => new LogisticRegression({ max_iter: 10 } as never)).toThrow(/options has no option "max_iter"; the options are C, maxIter/);
-      expect(() => new LogisticRegression(null as never)).toThrow(/options must be an object, got null/);
-      expect(() => new LogisticRegression({ backend: 5 as never })).toThrow(TypeError);
-      expect(() => new LogisticRegression({ C: 5e-324 }).fit(X, y)).toThrow(/C must be large enough that 1 \/ \(C \* nSamples\) is finite, got 5e-324/);
+      expect(() => new LogisticRegression({ C: "1" as never })).toThrow(
+        new TypeError('C must be a number, got "1"'),
+      );
+      expect(
+        () => new LogisticRegression({ fitIntercept: "no" as never }),
+      ).toThrow(/fitIntercept must be true or false, got "no"/);
+      expect(() => new LogisticRegression({ max_iter: 10 } as never)).toThrow(
+        /options has no option "max_iter"; the options are C, maxIter/,
+      );
+      expect(() => new LogisticRegression(null as never)).toThrow(
+        /options must be an object, got null/,
+      );
+      expect(() => new LogisticRegression({ backend: 5 as never })).toThrow(
+        TypeError,
+      );
+      expect(() => new LogisticRegression({ C: 5e-324 }).fit(X, y)).toThrow(
+        /C must be large enough that 1 \/ \(C \* nSamples\) is finite, got 5e-324/,
+      );
     });
     it("rejects y that is not an array of labels", () => {
       for (const bad of [undefined, null, "abab", 4]) {
-        expect(() => new LogisticRegression().fit(X, bad as never)).toThrow(/y must be an array of labels/);
+        expect(() => new LogisticRegression().fit(X, bad as never)).toThrow(
+          /y must be an array of labels/,
+        );
       }
       const m = new LogisticRegression().fit(X, y);
-      expect(() => m.score(X, y.map(String))).toThrow(/y must hold labels of the fitted kind \(number\), got "0"/);
+      expect(() => m.score(X, y.map(String))).toThrow(
+        /y must hold labels of the fitted kind \(number\), got "0"/,
+      );
     });
     it("fromJSON validates every field", () => {
       const good = new LogisticRegression().fit(X, y).toJSON();
       const broken: [Partial<typeof good>, RegExp][] = [
-        [{ classes: ["no"] as never }, /json.classes must hold at least 2 distinct labels/],
-        [{ classes: [0, 0] }, /json.classes must hold at least 2 distinct labels/],
-        [{ classes: [1, 0] }, /json.classes must be sorted as fit sorts them, got \[1,0\]/],
-        [{ coef: [[NaN, 1]] }, /json.coef\[0\]\[0\] must be a finite number, got NaN/],
-        [{ coef: [["a", "b"]] as never }, /json.coef\[0\]\[0\] must be a finite number, got "a"/],
+        [
+          { classes: ["no"] as never },
+          /json.classes must hold at least 2 distinct labels/,
+        ],
+        [
+          { classes: [0, 0] },
+          /json.classes must hold at least 2 distinct labels/,
+        ],
+        [
+          { classes: [1, 0] },
+          /json.classes must be sorted as fit sorts them, got \[1,0\]/,
+        ],
+        [
+          { coef: [[NaN, 1]] },
+          /json.coef\[0\]\[0\] must be a finite number, got NaN/,
+        ],
+        [
+          { coef: [["a", "b"]] as never },
+          /json.coef\[0\]\[0\] must be a finite number, got "a"/,
+        ],
         [{ intercept: "5" as never }, /json.intercept/],
         [{ nFeatures: 1.5 }, /json.nFeatures must be an integer >= 1, got 1.5/],
         [{ nIter: "x" as never }, /json.nIter must be a number, got "x"/],
-        [{ converged: "maybe" as never }, /json.converged must be true or false/],
-        [{ classes: undefined }, /json.classes must be an array of labels, got undefined/],
+        [
+          { converged: "maybe" as never },
+          /json.converged must be true or false/,
+        ],
+        [
+          { classes: undefined },
+          /json.classes must be an array of labels, got undefined/,
+        ],
       ];
       for (const [patch, message] of broken) {
-        expect(() => LogisticRegression.fromJSON({ ...good, ...patch })).toThrow(message);
+        expect(() =>
+          LogisticRegression.fromJSON({ ...good, ...patch }),
+        ).toThrow(message);
       }
     });
     it("rejects a single class", () => {
-      expect(() => new LogisticRegression().fit(X, new Array(20).fill(1))).toThrow(
-        new DataError("y must contain at least 2 classes, got the single class 1"),
+      expect(() =>
+        new LogisticRegression().fit(X, new Array(20).fill(1)),
+      ).toThrow(
+        new DataError(
+          "y must contain at least 2 classes, got the single class 1",
+        ),
       );
     });
     it("rejects NaN, ragged rows, empty data and mismatched lengths", () => {
       const bad = matrix(2, 1, Float64Array.from([1, NaN]));
-      expect(() => new LogisticRegression().fit(bad, [0, 1])).toThrow(/X must contain only finite numbers, got NaN at row 1, column 0/);
-      expect(() => new LogisticRegression().fit([[1, 2], [3]], [0, 1])).toThrow(/X is ragged/);
-      expect(() => new LogisticRegression().fit([], [])).toThrow(/at least 1 sample/);
-      expect(() => new LogisticRegression().fit([[], []], [0, 1])).toThrow(/at least 1 feature/);
-      expect(() => new LogisticRegression().fit(X, [0, 1])).toThrow(/y must have one label per row of X \(20\), got 2/);
-      expect(() => new LogisticRegression().fit(X, [...y.slice(0, 19), "a"])).toThrow(TypeError);
+      expect(() => new LogisticRegression().fit(bad, [0, 1])).toThrow(
+        /X must contain only finite numbers, got NaN at row 1, column 0/,
+      );
+      expect(() => new LogisticRegression().fit([[1, 2], [3]], [0, 1])).toThrow(
+        /X is ragged/,
+      );
+      expect(() => new LogisticRegression().fit([], [])).toThrow(
+        /at least 1 sample/,
+      );
+      expect(() => new LogisticRegression().fit([[], []], [0, 1])).toThrow(
+        /at least 1 feature/,
+      );
+      expect(() => new LogisticRegression().fit(X, [0, 1])).toThrow(
+        /y must have one label per row of X \(20\), got 2/,
+      );
+      expect(() =>
+        new LogisticRegression().fit(X, [...y.slice(0, 19), "a"]),
+      ).toThrow(TypeError);
     });
     it("rejects use before fit and a wrong feature count after", () => {
       expect(() => new LogisticRegression().predict(X)).toThrow(NotFittedError);
       const m = new LogisticRegression().fit(X, y);
-      expect(() => m.predict([[1, 2, 3]])).toThrow(/X must have 2 features as in fit, got 3/);
+      expect(() => m.predict([[1, 2, 3]])).toThrow(
+        /X must have 2 features as in fit, got 3/,
+      );
     });
   });
 
   it("gives finite probabilities when decision values overflow, and names rows that cannot be scored", () => {
     const m = LogisticRegression.fromJSON({
       type: "LogisticRegression",
-      options: { C: 1, maxIter: 100, tol: 1e-4, ftol: 2.220446049250313e-9, fitIntercept: true, backend: "wasm" },
+      options: {
+        C: 1,
+        maxIter: 100,
+        tol: 1e-4,
+        ftol: 2.220446049250313e-9,
+        fitIntercept: true,
+        backend: "wasm",
+      },
       classes: ["a", "b", "c"],
       nFeatures: 2,
-      coef: [[2, 2], [0, 0], [-2, -2]],
+      coef: [
+        [2, 2],
+        [0, 0],
+        [-2, -2],
+      ],
       intercept: [0, 0, 0],
       nIter: 1,
       converged: true,
     });
     // 2e308 overflows to +Infinity for class a and -Infinity for class c
-    expect(Array.from(m.predictProba([[1e308, 1e308]]).data)).toEqual([1, 0, 0]);
+    expect(Array.from(m.predictProba([[1e308, 1e308]]).data)).toEqual([
+      1, 0, 0,
+    ]);
     expect(m.predict([[1e308, 1e308]])).toEqual(["a"]);
     // +Infinity + -Infinity within one dot product is NaN: no answer exists
-    expect(() => m.predict([[0, 0], [1e308, -1e308]])).toThrow(/X row 1 overflows the decision function/);
+    expect(() =>
+      m.predict([
+        [0, 0],
+        [1e308, -1e308],
+      ]),
+    ).toThrow(/X row 1 overflows the decision function/);
   });
 
   it("100,000 fit and predict calls keep wasm memory bounded", () => {

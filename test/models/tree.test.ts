@@ -5,7 +5,10 @@ import { makeClassification } from "../../src/data/make-classification.js";
 import { takeRows } from "../../src/data/matrix.js";
 import { DataError, NotFittedError } from "../../src/errors.js";
 import { DecisionTreeClassifier } from "../../src/models/tree.js";
-import { FOREST_N_TRAIN, FOREST_SYNTHETIC } from "./fixtures/forest-settings.js";
+import {
+  FOREST_N_TRAIN,
+  FOREST_SYNTHETIC,
+} from "./fixtures/forest-settings.js";
 
 interface SkTree {
   node_count: number;
@@ -20,7 +23,10 @@ interface SkTree {
 }
 
 const fixture: Record<string, SkTree> = JSON.parse(
-  readFileSync(new URL("./fixtures/tree_synthetic.json", import.meta.url), "utf8"),
+  readFileSync(
+    new URL("./fixtures/tree_synthetic.json", import.meta.url),
+    "utf8",
+  ),
 );
 
 /**
@@ -50,10 +56,16 @@ function compareTrees(t: FlatTree, s: SkTree, K: number): number {
     ];
     if (t.feature[a] === s.feature[b]) {
       const scale = Math.max(1, Math.abs(s.threshold[b]));
-      expect(Math.abs(t.threshold[a] - s.threshold[b]) / scale).toBeLessThan(1e-6);
+      expect(Math.abs(t.threshold[a] - s.threshold[b]) / scale).toBeLessThan(
+        1e-6,
+      );
     } else {
       ties++;
-      if (!same(t.left[a], s.left[b])) pairs = [[t.left[a], s.right[b]], [t.right[a], s.left[b]]];
+      if (!same(t.left[a], s.left[b]))
+        pairs = [
+          [t.left[a], s.right[b]],
+          [t.right[a], s.left[b]],
+        ];
     }
     for (const [x, z] of pairs) walk(x, z);
   };
@@ -66,13 +78,19 @@ describe("DecisionTreeClassifier against scikit-learn 1.2.1", () => {
     for (const criterion of ["gini", "entropy"] as const) {
       it(`grows scikit-learn's tree on ${data} data with ${criterion} (minSamplesLeaf 20)`, () => {
         const s = fixture[`${data}-${criterion}`];
-        const { X, y } = makeClassification({ ...FOREST_SYNTHETIC[data], randomState: 0 });
+        const { X, y } = makeClassification({
+          ...FOREST_SYNTHETIC[data],
+          randomState: 0,
+        });
         const rows = Array.from({ length: FOREST_N_TRAIN }, (_, i) => i);
         const model = new DecisionTreeClassifier({
           criterion,
           minSamplesLeaf: 20,
           randomState: 0,
-        }).fit(takeRows(X, rows), rows.map((i) => y[i]));
+        }).fit(
+          takeRows(X, rows),
+          rows.map((i) => y[i]),
+        );
         const t = model.tree;
         expect(t.nodeCount).toBe(s.node_count);
         const ties = compareTrees(t, s, model.classes.length);
@@ -88,28 +106,50 @@ describe("DecisionTreeClassifier against scikit-learn 1.2.1", () => {
 });
 
 describe("DecisionTreeClassifier", () => {
-  const { X, y } = makeClassification({ nSamples: 300, nFeatures: 8, randomState: 3 });
+  const { X, y } = makeClassification({
+    nSamples: 300,
+    nFeatures: 8,
+    randomState: 3,
+  });
 
   it("fits distinct training rows exactly when unlimited, on both backends alike", () => {
     const a = new DecisionTreeClassifier({ randomState: 1 }).fit(X, y);
     expect(a.score(X, y)).toBe(1);
-    const b = new DecisionTreeClassifier({ randomState: 1, backend: "ts" }).fit(X, y);
+    const b = new DecisionTreeClassifier({ randomState: 1, backend: "ts" }).fit(
+      X,
+      y,
+    );
     expect(b.tree).toEqual(a.tree);
     expect(a.predictProba(X)).toEqual(b.predictProba(X));
   });
 
   it("limits depth and leaf sizes, with fractions resolved against nSamples", () => {
-    expect(new DecisionTreeClassifier({ maxDepth: 3, randomState: 0 }).fit(X, y).depth).toBe(3);
-    const leafy = new DecisionTreeClassifier({ minSamplesLeaf: 0.1, randomState: 0 }).fit(X, y);
+    expect(
+      new DecisionTreeClassifier({ maxDepth: 3, randomState: 0 }).fit(X, y)
+        .depth,
+    ).toBe(3);
+    const leafy = new DecisionTreeClassifier({
+      minSamplesLeaf: 0.1,
+      randomState: 0,
+    }).fit(X, y);
     expect(Math.min(...leafy.tree.nNodeSamples)).toBeGreaterThanOrEqual(30);
-    const split = new DecisionTreeClassifier({ minSamplesSplit: 0.5, randomState: 0 }).fit(X, y);
+    const split = new DecisionTreeClassifier({
+      minSamplesSplit: 0.5,
+      randomState: 0,
+    }).fit(X, y);
     for (let a = 0; a < split.tree.nodeCount; a++) {
-      if (split.tree.left[a] >= 0) expect(split.tree.nNodeSamples[a]).toBeGreaterThanOrEqual(150);
+      if (split.tree.left[a] >= 0)
+        expect(split.tree.nNodeSamples[a]).toBeGreaterThanOrEqual(150);
     }
   });
 
   it("accepts string labels, a single class and a constant feature", () => {
-    const rows = [[1, 0], [2, 0], [3, 0], [4, 0]];
+    const rows = [
+      [1, 0],
+      [2, 0],
+      [3, 0],
+      [4, 0],
+    ];
     const labels = ["b", "a", "b", "a"];
     const m = new DecisionTreeClassifier({ randomState: 0 }).fit(rows, labels);
     expect(m.classes).toEqual(["a", "b"]);
@@ -122,8 +162,13 @@ describe("DecisionTreeClassifier", () => {
   });
 
   it("round-trips through JSON with identical predictions", () => {
-    const m = new DecisionTreeClassifier({ maxFeatures: "sqrt", randomState: 4 }).fit(X, y);
-    const back = DecisionTreeClassifier.fromJSON(JSON.parse(JSON.stringify(m.toJSON())));
+    const m = new DecisionTreeClassifier({
+      maxFeatures: "sqrt",
+      randomState: 4,
+    }).fit(X, y);
+    const back = DecisionTreeClassifier.fromJSON(
+      JSON.parse(JSON.stringify(m.toJSON())),
+    );
     expect(back.predictProba(X)).toEqual(m.predictProba(X));
     const bad = m.toJSON();
     bad.tree.left[0] = 0;
@@ -134,20 +179,36 @@ describe("DecisionTreeClassifier", () => {
     expect(() => new DecisionTreeClassifier({ minSamplesSplit: 1 })).toThrow(
       "minSamplesSplit must be an integer >= 2 or a fraction in (0, 1), got 1",
     );
-    expect(() => new DecisionTreeClassifier({ minSamplesSplit: 2.5 })).toThrow(RangeError);
-    expect(() => new DecisionTreeClassifier({ minSamplesLeaf: 0 })).toThrow(RangeError);
+    expect(() => new DecisionTreeClassifier({ minSamplesSplit: 2.5 })).toThrow(
+      RangeError,
+    );
+    expect(() => new DecisionTreeClassifier({ minSamplesLeaf: 0 })).toThrow(
+      RangeError,
+    );
     expect(() => new DecisionTreeClassifier({ maxFeatures: 0 })).toThrow(
       'maxFeatures must be "sqrt", "log2", null, an integer >= 1 or a fraction in (0, 1), got 0',
     );
-    expect(() => new DecisionTreeClassifier({ maxDepth: 0 })).toThrow(RangeError);
-    expect(() => new DecisionTreeClassifier({ criterion: "mse" as "gini" })).toThrow(RangeError);
-    expect(() => new DecisionTreeClassifier({ maxFeatures: 9 }).fit(X, y)).toThrow(
-      "maxFeatures must be at most nFeatures (8), got 9",
+    expect(() => new DecisionTreeClassifier({ maxDepth: 0 })).toThrow(
+      RangeError,
     );
-    expect(() => new DecisionTreeClassifier().fit([[1], [NaN]], [0, 1])).toThrow(DataError);
-    expect(() => new DecisionTreeClassifier().fit([[1], [2]], [0])).toThrow(DataError);
-    expect(() => new DecisionTreeClassifier().predict([[1]])).toThrow(NotFittedError);
+    expect(
+      () => new DecisionTreeClassifier({ criterion: "mse" as "gini" }),
+    ).toThrow(RangeError);
+    expect(() =>
+      new DecisionTreeClassifier({ maxFeatures: 9 }).fit(X, y),
+    ).toThrow("maxFeatures must be at most nFeatures (8), got 9");
+    expect(() =>
+      new DecisionTreeClassifier().fit([[1], [NaN]], [0, 1]),
+    ).toThrow(DataError);
+    expect(() => new DecisionTreeClassifier().fit([[1], [2]], [0])).toThrow(
+      DataError,
+    );
+    expect(() => new DecisionTreeClassifier().predict([[1]])).toThrow(
+      NotFittedError,
+    );
     const m = new DecisionTreeClassifier().fit([[1], [2]], [0, 1]);
-    expect(() => m.predict([[1, 2]])).toThrow("X must have 1 features as in fit, got 2");
+    expect(() => m.predict([[1, 2]])).toThrow(
+      "X must have 1 features as in fit, got 2",
+    );
   });
 });

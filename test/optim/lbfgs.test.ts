@@ -40,23 +40,33 @@ describe("minimizeLbfgs", () => {
       }
       return f;
     };
-    const r = minimizeLbfgs(fg, new Float64Array(20), { maxIter: 500, gtol: 1e-8, ftol: 0 });
+    const r = minimizeLbfgs(fg, new Float64Array(20), {
+      maxIter: 500,
+      gtol: 1e-8,
+      ftol: 0,
+    });
     expect(r.converged).toBe(true);
     expect(r.message).toBe("gradient below gtol");
-    for (let i = 0; i < 20; i++) expect(Math.abs(r.x[i] - i) * c[i]).toBeLessThanOrEqual(1e-8);
+    for (let i = 0; i < 20; i++)
+      expect(Math.abs(r.x[i] - i) * c[i]).toBeLessThanOrEqual(1e-8);
   });
 
   it("the objective never increases between iterations", () => {
     const seen: number[] = [];
     const fg: Objective = (x, g) => rosenbrock(x, g);
     for (let maxIter = 1; maxIter <= 30; maxIter++) {
-      seen.push(minimizeLbfgs(fg, new Float64Array(4).fill(-1), { maxIter, ftol: 0 }).f);
+      seen.push(
+        minimizeLbfgs(fg, new Float64Array(4).fill(-1), { maxIter, ftol: 0 }).f,
+      );
     }
-    for (let k = 1; k < seen.length; k++) expect(seen[k]).toBeLessThanOrEqual(seen[k - 1]);
+    for (let k = 1; k < seen.length; k++)
+      expect(seen[k]).toBeLessThanOrEqual(seen[k - 1]);
   });
 
   it("reports non-convergence at maxIter instead of throwing", () => {
-    const r = minimizeLbfgs(rosenbrock, new Float64Array(6).fill(-1.2), { maxIter: 3 });
+    const r = minimizeLbfgs(rosenbrock, new Float64Array(6).fill(-1.2), {
+      maxIter: 3,
+    });
     expect(r.converged).toBe(false);
     expect(r.nIter).toBe(3);
     expect(r.message).toMatch(/maxIter = 3/);
@@ -74,9 +84,15 @@ describe("minimizeLbfgs", () => {
   });
 
   it("rejects bad options and reports a non-finite starting gradient", () => {
-    expect(() => minimizeLbfgs(rosenbrock, new Float64Array(2), { memory: 0 })).toThrow(/memory must be an integer >= 1, got 0/);
-    expect(() => minimizeLbfgs(rosenbrock, new Float64Array(2), { maxLineSearch: 1.5 })).toThrow(/maxLineSearch must be an integer >= 1/);
-    expect(() => minimizeLbfgs(rosenbrock, new Float64Array(2), { gtol: NaN })).toThrow(/gtol must be a number >= 0, got NaN/);
+    expect(() =>
+      minimizeLbfgs(rosenbrock, new Float64Array(2), { memory: 0 }),
+    ).toThrow(/memory must be an integer >= 1, got 0/);
+    expect(() =>
+      minimizeLbfgs(rosenbrock, new Float64Array(2), { maxLineSearch: 1.5 }),
+    ).toThrow(/maxLineSearch must be an integer >= 1/);
+    expect(() =>
+      minimizeLbfgs(rosenbrock, new Float64Array(2), { gtol: NaN }),
+    ).toThrow(/gtol must be a number >= 0, got NaN/);
     const r = minimizeLbfgs((_x, g) => (g.fill(NaN), 1), new Float64Array(2));
     expect(r.converged).toBe(false);
     expect(r.message).toMatch(/gradient is not finite/);

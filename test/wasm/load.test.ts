@@ -4,7 +4,9 @@ import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { compileWasm, WasmLoadError, wasmModule } from "../../src/wasm/load.js";
 
-const bytes = readFileSync(new URL("../../build/release.wasm", import.meta.url));
+const bytes = readFileSync(
+  new URL("../../build/release.wasm", import.meta.url),
+);
 
 /** A loopback server: /good.wasm with the right MIME type, /plain.wasm without. */
 let server: Server;
@@ -14,7 +16,9 @@ beforeAll(async () => {
     if (req.url === "/good.wasm") {
       res.writeHead(200, { "content-type": "application/wasm" }).end(bytes);
     } else if (req.url === "/plain.wasm") {
-      res.writeHead(200, { "content-type": "application/octet-stream" }).end(bytes);
+      res
+        .writeHead(200, { "content-type": "application/octet-stream" })
+        .end(bytes);
     } else {
       res.writeHead(404, { "content-type": "text/plain" }).end("not found");
     }
@@ -25,7 +29,9 @@ beforeAll(async () => {
 afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
 function exportNames(m: WebAssembly.Module): string[] {
-  return WebAssembly.Module.exports(m).map((e) => e.name).sort();
+  return WebAssembly.Module.exports(m)
+    .map((e) => e.name)
+    .sort();
 }
 
 describe("compileWasm", () => {
@@ -46,7 +52,9 @@ describe("compileWasm", () => {
   });
 
   it("accepts raw bytes and file URLs", async () => {
-    expect(exportNames(await compileWasm(new Uint8Array(bytes)))).toContain("alloc");
+    expect(exportNames(await compileWasm(new Uint8Array(bytes)))).toContain(
+      "alloc",
+    );
     const file = new URL("../../build/release.wasm", import.meta.url);
     expect(exportNames(await compileWasm(file))).toContain("free");
   });
