@@ -259,6 +259,44 @@ export function checkIndexArray(
   }
 }
 
+/**
+ * Checks a `trainStep` call, the same for both backends.
+ * @throws RangeError without a network or data, or for an index out of range
+ */
+export function checkTrainStep(
+  options: DiffusionSessionOptions,
+  indices: Int32Array,
+): Required<Pick<DiffusionSessionOptions, "network" | "data">> {
+  const { network, data } = options;
+  if (!network || !data) {
+    throw new RangeError("trainStep needs a session with a network and data");
+  }
+  checkIndexArray("indices", indices, data.rows);
+  return { network, data };
+}
+
+/**
+ * Checks a `predictNoise` call, the same for both backends.
+ * @throws RangeError without a network, for a timestep outside [0, T) or
+ *   for signals of the wrong length
+ */
+export function checkPredictNoise(
+  options: DiffusionSessionOptions,
+  nTimesteps: number,
+  xt: Float64Array,
+  t: Int32Array,
+): void {
+  if (!options.network) {
+    throw new RangeError("predictNoise needs a session with a network");
+  }
+  checkIndexArray("t", t, nTimesteps);
+  if (xt.length !== t.length * options.length) {
+    throw new RangeError(
+      `xt must hold ${t.length} signals of length ${options.length}, got ${xt.length} values`,
+    );
+  }
+}
+
 /** Checks a reverse call; returns nSamples. */
 export function checkReverse(
   x: Float64Array,

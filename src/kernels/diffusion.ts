@@ -8,7 +8,8 @@ import type { Matrix } from "../data/matrix.js";
 import type { ReverseStep } from "../diffusion/samplers.js";
 import {
   ADAM,
-  checkIndexArray,
+  checkPredictNoise,
+  checkTrainStep,
   moveAverage,
   preconditionBatch,
   preconditionInput,
@@ -217,12 +218,7 @@ export function diffusionSession(
 
   return {
     trainStep(indices: Int32Array, learningRate: number): number {
-      if (!network || !data) {
-        throw new RangeError(
-          "trainStep needs a session with a network and data",
-        );
-      }
-      checkIndexArray("indices", indices, data.rows);
+      const { network, data } = checkTrainStep(options, indices);
       const B = indices.length;
       const E = network.embedDim;
       const t = new Int32Array(B);
@@ -271,14 +267,7 @@ export function diffusionSession(
       );
     },
     predictNoise(xt: Float64Array, t: Int32Array): Float64Array {
-      if (!network)
-        throw new RangeError("predictNoise needs a session with a network");
-      checkIndexArray("t", t, T);
-      if (xt.length !== t.length * length) {
-        throw new RangeError(
-          `xt must hold ${t.length} signals of length ${length}, got ${xt.length} values`,
-        );
-      }
+      checkPredictNoise(options, T, xt, t);
       const eps = new Float64Array(xt.length);
       predict(xt, t, t.length, eps);
       return eps;

@@ -10,7 +10,8 @@ import type { Matrix } from "../data/matrix.js";
 import type { ReverseStep } from "../diffusion/samplers.js";
 import {
   ADAM,
-  checkIndexArray,
+  checkPredictNoise,
+  checkTrainStep,
   checkQSample,
   checkReverse,
   checkSessionOptions,
@@ -192,12 +193,7 @@ export function diffusionSession(
 
     return {
       trainStep(indices: Int32Array, learningRate: number): number {
-        if (!network || !data) {
-          throw new RangeError(
-            "trainStep needs a session with a network and data",
-          );
-        }
-        checkIndexArray("indices", indices, data.rows);
+        const { network, data } = checkTrainStep(options, indices);
         checkAlive();
         const B = indices.length;
         const buf = batchBuffers(B);
@@ -255,14 +251,7 @@ export function diffusionSession(
         );
       },
       predictNoise(xt: Float64Array, t: Int32Array): Float64Array {
-        if (!network)
-          throw new RangeError("predictNoise needs a session with a network");
-        checkIndexArray("t", t, T);
-        if (xt.length !== t.length * length) {
-          throw new RangeError(
-            `xt must hold ${t.length} signals of length ${length}, got ${xt.length} values`,
-          );
-        }
+        checkPredictNoise(options, T, xt, t);
         checkAlive();
         const n = t.length;
         return withArena("predictNoise", (w) => {
