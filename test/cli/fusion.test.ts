@@ -17,6 +17,20 @@ function csv(name: string, text: string): string {
   return path;
 }
 
+/** `wasmlearn fusion` on modality files a and b with label column "kind". */
+function fuseFiles(a: string, b: string, ...extra: string[]) {
+  return runCli([
+    "fusion",
+    "--modality",
+    `a=${a}`,
+    "--modality",
+    `b=${b}`,
+    "--label",
+    "kind",
+    ...extra,
+  ]);
+}
+
 /** Two small aligned modality files with a label column. */
 function modalityFiles(n = 40) {
   const rows = (f: (i: number) => string) =>
@@ -257,15 +271,7 @@ describe("wasmlearn fusion", () => {
     it("rejects a FIFO without blocking on it", async () => {
       const fifo = join(dir, "pipe.csv");
       execFileSync("mkfifo", [fifo]);
-      const r = await runCli([
-        "fusion",
-        "--modality",
-        `a=${fifo}`,
-        "--modality",
-        `b=${b}`,
-        "--label",
-        "kind",
-      ]);
+      const r = await fuseFiles(fifo, b);
       expect(r.code).toBe(1);
       expect(r.stderr).toMatch(
         /path must name a regular file, got ".*pipe\.csv"/,
@@ -279,15 +285,7 @@ describe("wasmlearn fusion", () => {
         [`${a}/x.csv`, /ENOTDIR/],
         [loop, /ELOOP/],
       ] as const) {
-        const r = await runCli([
-          "fusion",
-          "--modality",
-          `a=${path}`,
-          "--modality",
-          `b=${b}`,
-          "--label",
-          "kind",
-        ]);
+        const r = await fuseFiles(path, b);
         expect(r.code).toBe(1);
         expect(r.stderr).toMatch(/^error: cannot read /);
         expect(r.stderr).toMatch(message);
@@ -297,30 +295,14 @@ describe("wasmlearn fusion", () => {
     it("rejects a gzip file that unpacks past the 256 MiB limit", async () => {
       const bomb = join(dir, "bomb.csv.gz");
       writeFileSync(bomb, gzipSync(Buffer.alloc(257 * 1024 * 1024, 0x30)));
-      const r = await runCli([
-        "fusion",
-        "--modality",
-        `a=${bomb}`,
-        "--modality",
-        `b=${b}`,
-        "--label",
-        "kind",
-      ]);
+      const r = await fuseFiles(bomb, b);
       expect(r.code).toBe(1);
       expect(r.stderr).toMatch(/bomb\.csv\.gz unpacks to more than 256 MiB/);
     });
 
     it("rejects modalities with different row counts, naming both files", async () => {
       const short = csv("short.csv", "b1,kind\n0.1,cat\n0.2,dog\n");
-      const { code, stderr } = await runCli([
-        "fusion",
-        "--modality",
-        `a=${a}`,
-        "--modality",
-        `b=${short}`,
-        "--label",
-        "kind",
-      ]);
+      const { code, stderr } = await fuseFiles(a, short);
       expect(code).toBe(1);
       expect(stderr).toMatch(/a\.csv/);
       expect(stderr).toMatch(/short\.csv/);
@@ -335,29 +317,11 @@ describe("wasmlearn fusion", () => {
         [nan, /NaN/],
         [ragged, /ragged|has 1/],
       ] as const) {
-        const r = await runCli([
-          "fusion",
-          "--modality",
-          `a=${file}`,
-          "--modality",
-          `b=${file}`,
-          "--label",
-          "kind",
-        ]);
+        const r = await fuseFiles(file, file);
         expect(r.code).toBe(1);
         expect(r.stderr).toMatch(message);
       }
-      const r = await runCli([
-        "fusion",
-        "--modality",
-        `a=${one1}`,
-        "--modality",
-        `b=${one2}`,
-        "--label",
-        "kind",
-        "--test-size",
-        "1",
-      ]);
+      const r = await fuseFiles(one1, one2, "--test-size", "1");
       expect(r.code).toBe(1);
       expect(r.stderr).toMatch(/class/);
     });
