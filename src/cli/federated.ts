@@ -9,7 +9,11 @@ import { Command, InvalidArgumentError } from "commander";
 import { BACKENDS, type BackendName } from "../backend.js";
 import { formatTable, lineChart } from "../charts/index.js";
 import { readCsvFile } from "../data/files.js";
-import type { FederatedRun, RoundRecord } from "../federated/coordinator.js";
+import {
+  roundSummary,
+  type FederatedRun,
+  type RoundRecord,
+} from "../federated/coordinator.js";
 import { PARTITIONS, type Partition } from "../federated/data.js";
 import type { FederatedExperimentResult } from "../federated/experiment.js";
 import { ALGORITHMS, type Algorithm } from "../federated/protocol.js";
@@ -449,16 +453,7 @@ function roundLine(r: RoundRecord, total: number): string {
 function serveSummary(run: FederatedRun, flags: ServeFlags) {
   return {
     algorithm: run.model === "forest" ? "forest-union" : flags.algorithm,
-    rounds: run.rounds.map(
-      ({ round, accuracy, logLoss, clients, dropped, noiseStd }) => ({
-        round,
-        accuracy,
-        logLoss,
-        clients,
-        dropped,
-        noiseStd,
-      }),
-    ),
+    rounds: run.rounds.map(roundSummary),
     noiseMultiplier: run.noiseMultiplier,
     params: run.params
       ? Object.fromEntries(

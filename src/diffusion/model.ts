@@ -56,7 +56,8 @@ export interface NoisePredictorOptions {
   seed?: number;
 }
 
-const OPTION_NAMES = [
+/** The option names of {@link NoisePredictor}, for unknown-key checks. */
+export const PREDICTOR_OPTIONS = [
   "length",
   "hiddenSizes",
   "embedDim",
@@ -168,7 +169,7 @@ export class NoisePredictor {
     const o = checkOptions(
       "options",
       options,
-      OPTION_NAMES,
+      PREDICTOR_OPTIONS,
     ) as NoisePredictorOptions;
     this.length = checkInteger("length", o.length ?? SIGNAL_LENGTH, 2);
     if (this.length > 100_000) {

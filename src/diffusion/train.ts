@@ -12,7 +12,11 @@ import {
   checkOptions,
   checkPositive,
 } from "../models/validation.js";
-import { NoisePredictor, type NoisePredictorOptions } from "./model.js";
+import {
+  NoisePredictor,
+  PREDICTOR_OPTIONS,
+  type NoisePredictorOptions,
+} from "./model.js";
 
 /** Options of {@link trainNoisePredictor}. */
 export interface TrainOptions extends NoisePredictorOptions {
@@ -67,17 +71,7 @@ export function trainNoisePredictor(
 ): TrainResult {
   const o = checkOptions("options", options, [
     ...TRAIN_OPTIONS,
-    "length",
-    "hiddenSizes",
-    "embedDim",
-    "schedule",
-    "nTimesteps",
-    "betaStart",
-    "betaEnd",
-    "precondition",
-    "sigmaData",
-    "backend",
-    "seed",
+    ...PREDICTOR_OPTIONS,
   ]) as TrainOptions;
   const {
     epochs = 240,

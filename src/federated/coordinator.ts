@@ -603,3 +603,15 @@ function fits(
     );
   return ok;
 }
+
+/** The fields of a round that results report (JSON and tables). */
+export function roundSummary({
+  round,
+  accuracy,
+  logLoss,
+  clients,
+  dropped,
+  noiseStd,
+}: RoundRecord) {
+  return { round, accuracy, logLoss, clients, dropped, noiseStd };
+}

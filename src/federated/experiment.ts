@@ -15,6 +15,7 @@ import { RandomForestClassifier } from "../models/forest.js";
 import { LogisticRegression } from "../models/logistic.js";
 import {
   resolveOptions,
+  roundSummary,
   type FederatedOptions,
   type RoundRecord,
 } from "./coordinator.js";
@@ -128,16 +129,7 @@ export async function runFederated(
       nSamples: p.y.length,
       classCounts: countClasses(p.y),
     })),
-    rounds: run.rounds.map(
-      ({ round, accuracy, logLoss, clients, dropped, noiseStd }) => ({
-        round,
-        accuracy,
-        logLoss,
-        clients,
-        dropped,
-        noiseStd,
-      }),
-    ),
+    rounds: run.rounds.map(roundSummary),
     centralized: score(fit(pooled, -1), X, pooled.y),
     localOnly: parts.map((p, k) => ({
       client: run.clientNames[k],
