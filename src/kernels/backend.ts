@@ -6,11 +6,7 @@ import type {
   TreeBuilder,
   TreeGrowOptions,
 } from "../backend.js";
-import {
-  checkDecisionData,
-  checkLogisticData,
-  checkParams,
-} from "../backend.js";
+import { checkDecisionData, checkLogisticData, checkParams } from "./checks.js";
 import { checkNetwork, checkQSample } from "../diffusion/session.js";
 import type { Matrix } from "../data/matrix.js";
 import * as diffusion from "./diffusion.js";

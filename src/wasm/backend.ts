@@ -1,15 +1,15 @@
 /**
  * The Wasm backend: thin wrappers that copy inputs into Wasm memory, run a
- * kernel from assembly/ and copy the results out. Every length is checked
- * by the caller (the models validate their inputs), so the kernels do not.
+ * kernel from assembly/ and copy the results out. Lengths and indices are
+ * checked here (src/kernels/checks.ts) before a kernel reads them, since
+ * the kernels themselves do not check.
  */
+import type { Backend, LogisticProblem } from "../backend.js";
 import {
   checkDecisionData,
   checkLogisticData,
   checkParams,
-  type Backend,
-  type LogisticProblem,
-} from "../backend.js";
+} from "../kernels/checks.js";
 import type { Matrix } from "../data/matrix.js";
 import { WasmArena, withArena } from "./memory.js";
 import { forestProba, treeBuilder } from "./tree.js";
