@@ -1,0 +1,118 @@
+/**
+ * wasmlearn's public API for every JavaScript runtime: Node, browsers and
+ * Web Workers. Nothing here imports a Node built-in at load time, so a
+ * browser (or a bundler such as Vite) can load it as is; `package.json`
+ * maps the package's browser condition to this file. Models and
+ * experiments run their kernels in WebAssembly by default
+ * (`backend: "wasm"`) or in plain TypeScript (`backend: "ts"`). In a
+ * browser, `await ready()` before the first fit.
+ */
+export { ready, WasmLoadError } from "./wasm/load.js";
+export { WasmMemoryError } from "./wasm/memory.js";
+export { getBackend, BACKENDS } from "./backend.js";
+export type {
+  Backend,
+  BackendName,
+  FlatForest,
+  FlatTree,
+  GrownTree,
+  LogisticProblem,
+  TreeBuilder,
+  TreeGrowOptions,
+} from "./backend.js";
+export { DataError, NotFittedError } from "./errors.js";
+
+export { LogisticRegression, accuracy } from "./models/logistic.js";
+export type {
+  LogisticRegressionOptions,
+  LogisticRegressionJSON,
+} from "./models/logistic.js";
+export { DecisionTreeClassifier } from "./models/tree.js";
+export type {
+  Criterion,
+  DecisionTreeJSON,
+  DecisionTreeOptions,
+  FlatTreeJSON,
+  MaxFeatures,
+} from "./models/tree.js";
+export {
+  RandomForestClassifier,
+  checkForestMemory,
+  destroyWorkerPool,
+  forestFitBytes,
+  treeSeed,
+} from "./models/forest.js";
+export type { RandomForestJSON, RandomForestOptions } from "./models/forest.js";
+export { makeClassifier, MODEL_NAMES } from "./models/classifier.js";
+export type {
+  Classifier,
+  ModelName,
+  ModelSettings,
+} from "./models/classifier.js";
+export { minimizeLbfgs } from "./optim/lbfgs.js";
+export type { LbfgsOptions, LbfgsResult, Objective } from "./optim/lbfgs.js";
+
+export { matrix, toMatrix, hstack, takeRows } from "./data/matrix.js";
+export type { Matrix, MatrixLike } from "./data/matrix.js";
+export type { Label, Modality, MultiViewDataset } from "./data/dataset.js";
+export { parseCsv, alignModalities } from "./data/csv.js";
+export { encodeLabels } from "./data/labels.js";
+export { trainTestSplit } from "./data/split.js";
+export { StandardScaler } from "./data/scale.js";
+export { makeMultimodal } from "./data/synthetic.js";
+export { makeClassification } from "./data/make-classification.js";
+export type {
+  ClassificationData,
+  MakeClassificationOptions,
+} from "./data/make-classification.js";
+export { Rng } from "./kernels/rng.js";
+
+export { runFusion } from "./fusion/experiment.js";
+export type {
+  FusionOptions,
+  FusionResult,
+  FusionRow,
+} from "./fusion/experiment.js";
+export { earlyFeatures, crossFeatures } from "./fusion/features.js";
+
+
+export {
+  makeSchedule,
+  scheduleFromBetas,
+  inferenceTimesteps,
+  SCHEDULE_KINDS,
+} from "./diffusion/schedule.js";
+export type {
+  Schedule,
+  ScheduleKind,
+  ScheduleOptions,
+} from "./diffusion/schedule.js";
+export { reversePlan, SAMPLERS, VARIANCES } from "./diffusion/samplers.js";
+export type {
+  ReversePlanOptions,
+  ReverseStep,
+  SamplerName,
+  VarianceKind,
+} from "./diffusion/samplers.js";
+export type {
+  DiffusionSession,
+  DiffusionSessionOptions,
+  NoiseSource,
+  ReverseOptions,
+} from "./diffusion/session.js";
+export { NoisePredictor, timeEmbedding } from "./diffusion/model.js";
+export type {
+  NoisePredictorJSON,
+  NoisePredictorOptions,
+  SampleOptions,
+} from "./diffusion/model.js";
+export { trainNoisePredictor, denoisingLoss } from "./diffusion/train.js";
+export type { TrainOptions, TrainResult } from "./diffusion/train.js";
+export {
+  courseSignal,
+  makeSines,
+  parseSignalsCsv,
+} from "./diffusion/signals.js";
+export { sineFit, meanSineResidual } from "./diffusion/quality.js";
+export { runCourseDemo } from "./diffusion/demo.js";
+export type { CourseDemoOptions, CourseDemoResult } from "./diffusion/demo.js";
