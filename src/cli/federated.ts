@@ -15,7 +15,10 @@ import {
   type RoundRecord,
 } from "../federated/coordinator.js";
 import { PARTITIONS, type Partition } from "../federated/data.js";
-import type { FederatedExperimentResult } from "../federated/experiment.js";
+import type {
+  FederatedExperimentResult,
+  Scores,
+} from "../federated/experiment.js";
 import { ALGORITHMS, type Algorithm } from "../federated/protocol.js";
 import { progress, UsageError, type CliIO } from "./io.js";
 import { choiceOption, intOption, positiveOption } from "./parse.js";
@@ -555,26 +558,18 @@ export function formatFederated(
   );
   const last = r.rounds[r.rounds.length - 1];
   const best = Math.max(...r.localOnly.map((l) => l.accuracy));
-  const compare = formatTable(
-    [
-      { header: "model" },
-      { header: "accuracy", align: "right" },
-      { header: "log-loss", align: "right" },
-    ],
-    [
-      ["federated (global)", fmt(last.accuracy), fmt(last.logLoss)],
-      [
-        "centralised (pooled data)",
-        fmt(r.centralized.accuracy),
-        fmt(r.centralized.logLoss),
-      ],
-      ...r.localOnly.map((l) => [
-        `local only: ${l.client}`,
-        fmt(l.accuracy),
-        fmt(l.logLoss),
-      ]),
-    ],
-  );
+  const compare = scoreTable(last, r.centralized, r.localOnly);
+  const heldOut = r.heldOut
+    ? [
+        "",
+        `on held-out data (${r.heldOut.nSamples} fresh samples of the clients' distributions)`,
+        scoreTable(
+          r.heldOut.global,
+          r.heldOut.centralized,
+          r.heldOut.localOnly,
+        ),
+      ]
+    : [];
   const chart = roundChart(r.rounds, io.columns);
   const verdict =
     `federated log-loss ${fmt(last.logLoss)} vs centralised ${fmt(r.centralized.logLoss)}; ` +
@@ -588,9 +583,38 @@ export function formatFederated(
     roundTable(r.rounds),
     ...(chart ? ["", chart] : []),
     "",
-    "on the pooled data",
+    "on the pooled (training) data",
     compare,
     verdict,
+    ...heldOut,
     "",
   ].join("\n");
+}
+
+/** Global, centralised and local-only models' accuracy and log-loss. */
+function scoreTable(
+  global: Scores,
+  centralized: Scores,
+  localOnly: readonly ({ client: string } & Scores)[],
+): string {
+  return formatTable(
+    [
+      { header: "model" },
+      { header: "accuracy", align: "right" },
+      { header: "log-loss", align: "right" },
+    ],
+    [
+      ["federated (global)", fmt(global.accuracy), fmt(global.logLoss)],
+      [
+        "centralised (pooled data)",
+        fmt(centralized.accuracy),
+        fmt(centralized.logLoss),
+      ],
+      ...localOnly.map((l) => [
+        `local only: ${l.client}`,
+        fmt(l.accuracy),
+        fmt(l.logLoss),
+      ]),
+    ],
+  );
 }

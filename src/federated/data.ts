@@ -11,6 +11,9 @@ import { DataError } from "../errors.js";
 import { Rng } from "../kernels/rng.js";
 import { treeSeed } from "../models/forest.js";
 
+/** Mixed into the seed for held-out draws (an arbitrary odd constant). */
+const HELD_OUT_SALT = 0x5bd1e995;
+
 /** The course's label thresholds, client by client (repeated beyond 3). */
 export const COURSE_THRESHOLDS = [0, 1, 0.5] as const;
 
@@ -52,15 +55,18 @@ export interface ClientData {
  * when x0 + x1 + 0.5 noise > threshold_k. Drawn from its own stream,
  * Rng(treeSeed(seed, k)), so a client can be made alone. (The course
  * draws all clients from numpy's global stream; the numbers differ, the
- * distribution is the same.)
+ * distribution is the same.) `draw` 1 gives a second, independent sample
+ * of the same client's distribution: held-out data for evaluation.
  */
 export function courseClientData(
   client: number,
   seed: number,
   nSamples = 200,
   nFeatures = 10,
+  draw: 0 | 1 = 0,
 ): ClientData {
-  const rng = new Rng(treeSeed(seed, client));
+  const stream = draw === 0 ? seed : (seed ^ HELD_OUT_SALT) >>> 0;
+  const rng = new Rng(treeSeed(stream, client));
   const X = rng.fillNormal(nSamples * nFeatures);
   const noise = rng.fillNormal(nSamples);
   const threshold = COURSE_THRESHOLDS[client % COURSE_THRESHOLDS.length];

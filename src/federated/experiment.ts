@@ -3,8 +3,11 @@
  * (simulate.ts) next to the two yardsticks that federated learning sits
  * between, a centralised model fitted on the pooled data (the best case,
  * which federated learning exists to avoid needing) and each client's
- * local-only model; all scored on the pooled data. Returns plain data;
- * the CLI formats it.
+ * local-only model; all scored on the pooled training data, as the
+ * course does, and, for the course's clients, also on held-out data: a
+ * fresh sample of each client's distribution that no model trained on.
+ * The held-out figures are the honest ones for forests, which fit their
+ * training data almost perfectly. Returns plain data; the CLI formats it.
  */
 import type { BackendName } from "../backend.js";
 import type { Label } from "../data/dataset.js";
@@ -20,12 +23,14 @@ import {
   type RoundRecord,
 } from "./coordinator.js";
 import {
+  courseClientData,
   loadClientData,
   type ClientData,
   type ClientDataSpec,
   type Partition,
 } from "./data.js";
-import { probaLossAndHits } from "./local.js";
+import { LocalClient, probaLossAndHits } from "./local.js";
+import { paramsToJSON } from "./params.js";
 import { simulate } from "./simulate.js";
 
 /** Options of {@link runFederated}. */
@@ -72,6 +77,13 @@ export interface FederatedExperimentResult {
   }[];
   centralized: Scores;
   localOnly: ({ client: string } & Scores)[];
+  /** the same models on held-out data (course setting only, else null) */
+  heldOut: {
+    nSamples: number;
+    global: Scores;
+    centralized: Scores;
+    localOnly: ({ client: string } & Scores)[];
+  } | null;
   seconds: number;
 }
 
@@ -114,6 +126,30 @@ export async function runFederated(
   const view = (X: Matrix) => (scaler ? scaler.transform(X) : X);
   const X = view(pooled.X);
   const fit = (d: ClientData, k: number) => fitBaseline(view(d.X), d.y, fed, k);
+  const centralized = fit(pooled, -1);
+  const local = parts.map((p, k) => fit(p, k));
+
+  // Held-out: a second draw of every course client's distribution.
+  let heldOut: FederatedExperimentResult["heldOut"] = null;
+  if (!options.data) {
+    const test = pool(
+      specs.map((s) =>
+        s.kind === "course"
+          ? courseClientData(s.client, s.seed, s.nSamples, s.nFeatures, 1)
+          : loadClientData(s),
+      ),
+    );
+    const Xt = view(test.X);
+    heldOut = {
+      nSamples: test.y.length,
+      global: scoreGlobal(run, test, backend),
+      centralized: score(centralized, Xt, test.y),
+      localOnly: local.map((b, k) => ({
+        client: run.clientNames[k],
+        ...score(b, Xt, test.y),
+      })),
+    };
+  }
   return {
     algorithm: fed.model === "forest" ? "forest-union" : fed.algorithm,
     model: fed.model,
@@ -130,11 +166,12 @@ export async function runFederated(
       classCounts: countClasses(p.y),
     })),
     rounds: run.rounds.map(roundSummary),
-    centralized: score(fit(pooled, -1), X, pooled.y),
-    localOnly: parts.map((p, k) => ({
+    centralized: score(centralized, X, pooled.y),
+    localOnly: local.map((b, k) => ({
       client: run.clientNames[k],
-      ...score(fit(p, k), X, pooled.y),
+      ...score(b, X, pooled.y),
     })),
+    heldOut,
     seconds: (performance.now() - start) / 1000,
   };
 }
@@ -186,6 +223,32 @@ function score(b: Baseline, X: Matrix, y: Label[]): Scores {
     accuracy: correct / y.length,
     logLoss: allClasses ? lossSum / y.length : null,
   };
+}
+
+/**
+ * The global model's scores on data no client holds, computed by the same
+ * client-side evaluation the federation uses (so the same scaling and
+ * class order).
+ */
+function scoreGlobal(
+  run: Awaited<ReturnType<typeof simulate>>,
+  data: ClientData,
+  backend: BackendName | undefined,
+): Scores {
+  const reply = new LocalClient(data, backend).handle({
+    type: "evaluate",
+    id: 0,
+    round: run.rounds.length,
+    config: run.config,
+    ...(run.forest
+      ? { forest: run.forest.toJSON() }
+      : { params: paramsToJSON(run.params ?? {}) }),
+  });
+  if (reply.type !== "metrics") {
+    throw new Error(`held-out evaluation failed: ${JSON.stringify(reply)}`);
+  }
+  const n = data.y.length;
+  return { accuracy: reply.correct / n, logLoss: reply.lossSum / n };
 }
 
 function pool(parts: ClientData[]): ClientData {

@@ -27,6 +27,34 @@ describe("wasmlearn federated", () => {
       "client-1",
       "client-2",
     ]);
+    expect(out.heldOut.nSamples).toBe(600);
+    expect(Object.keys(out.heldOut)).toEqual([
+      "nSamples",
+      "global",
+      "centralized",
+      "localOnly",
+    ]);
+  });
+
+  it("scores a federated forest on held-out data, where memorising does not pay", async () => {
+    const { code, stdout, stderr } = await runCli([
+      "federated",
+      "--model",
+      "forest",
+      "--json",
+    ]);
+    expect(code, stderr).toBe(0);
+    const out = JSON.parse(stdout);
+    // a forest fits its training rows almost perfectly: in-sample figures flatter it
+    expect(out.centralized.accuracy).toBeGreaterThan(0.99);
+    expect(out.heldOut.centralized.accuracy).toBeLessThan(0.95);
+    expect(out.heldOut.global.accuracy).toBeGreaterThan(0.8);
+    const local = out.heldOut.localOnly.map(
+      (l: { accuracy: number }) => l.accuracy,
+    );
+    const meanLocal =
+      local.reduce((a: number, b: number) => a + b, 0) / local.length;
+    expect(out.heldOut.global.accuracy).toBeGreaterThan(meanLocal);
   });
 
   it("runs wdbc with label-skew and secure aggregation", async () => {
@@ -47,6 +75,7 @@ describe("wasmlearn federated", () => {
     ]);
     expect(code, stderr).toBe(0);
     const out = JSON.parse(stdout);
+    expect(out.heldOut).toBeNull();
     expect(out.secure).toBe(true);
     expect(out.clientData.map((c: { nSamples: number }) => c.nSamples)).toEqual(
       [189, 190, 190],
@@ -88,6 +117,15 @@ describe("wasmlearn federated", () => {
         { client: "client-0", accuracy: 0.8, logLoss: 0.39 },
         { client: "client-1", accuracy: 0.81, logLoss: null },
       ],
+      heldOut: {
+        nSamples: 400,
+        global: { accuracy: 0.85, logLoss: 0.31 },
+        centralized: { accuracy: 0.86, logLoss: 0.3 },
+        localOnly: [
+          { client: "client-0", accuracy: 0.79, logLoss: 0.4 },
+          { client: "client-1", accuracy: 0.8, logLoss: null },
+        ],
+      },
       seconds: 1,
     };
     expect(formatFederated(result, { columns: 80 })).toMatchSnapshot();
