@@ -11,6 +11,7 @@ import { formatTable, lineChart } from "../charts/index.js";
 import { readCsvFile } from "../data/files.js";
 import {
   roundSummary,
+  StoppedRunError,
   type FederatedRun,
   type RoundRecord,
 } from "../federated/coordinator.js";
@@ -309,7 +310,7 @@ function runCommand(io: CliIO, setExit: (code: number) => void): Command {
             }
           : undefined,
         backend: flags.backend,
-        onRound: (r) => report.report(roundLine(r, flags.rounds)),
+        onRound: (r) => report.report(roundLine(r, totalRounds(flags))),
       });
       report.done();
       if (flags.json) io.stdout(JSON.stringify(result, null, 2) + "\n");
@@ -375,16 +376,32 @@ function serveCommand(io: CliIO, setExit: (code: number) => void): Command {
         joinTimeoutMs: flags.joinTimeout * 1000,
         requestTimeoutMs: flags.requestTimeout * 1000,
         onLog: (line) => io.stderr(`${line}\n`),
-        onRound: (r) => io.stderr(`${roundLine(r, flags.rounds)}\n`),
+        onRound: (r) => io.stderr(`${roundLine(r, totalRounds(flags))}\n`),
       });
       io.stderr(`listening on ${server.url}\n`);
       try {
-        const run = await server.done;
+        let run: FederatedRun;
+        let stopped: StoppedRunError | null = null;
+        try {
+          run = await server.done;
+        } catch (err) {
+          // too few clients left: keep the rounds done, then fail (exit 1)
+          if (!(err instanceof StoppedRunError)) throw err;
+          [run, stopped] = [err.partial, err];
+        }
         io.stdout(
           flags.json
-            ? JSON.stringify(serveSummary(run, flags), null, 2) + "\n"
+            ? JSON.stringify(
+                {
+                  ...serveSummary(run, flags),
+                  stopped: stopped?.message ?? null,
+                },
+                null,
+                2,
+              ) + "\n"
             : formatServe(run, io),
         );
+        if (stopped) throw stopped;
         setExit(0);
       } finally {
         await server.close();
@@ -442,6 +459,31 @@ function joinCommand(io: CliIO, setExit: (code: number) => void): Command {
       );
       setExit(0);
     });
+}
+
+/**
+ * A warning when the global logistic model ends worse than the all-zero
+ * model it started from (log-loss ln(nClasses)): the steps were too large,
+ * typically because the features are not standardised.
+ */
+export function divergenceWarning(
+  r: Pick<FederatedExperimentResult, "model" | "rounds">,
+  nClasses: number,
+): string {
+  const last = r.rounds[r.rounds.length - 1];
+  if (r.model !== "logistic" || !last) return "";
+  const start = Math.log(Math.max(nClasses, 2));
+  if (Number.isFinite(last.logLoss) && last.logLoss <= start) return "";
+  return (
+    `\nwarning: the global model's log-loss ${fmt(last.logLoss)} is worse than the ` +
+    `untrained model's ${fmt(start)}: training diverged; standardise the features ` +
+    `(drop --no-scale) or lower --lr`
+  );
+}
+
+/** Rounds a run will have: a federated forest is grown in one. */
+function totalRounds(flags: TrainingFlags): number {
+  return flags.model === "forest" ? 1 : flags.rounds;
 }
 
 function roundLine(r: RoundRecord, total: number): string {
@@ -529,7 +571,8 @@ export function formatFederated(
   const privacy = [
     r.secure ? "secure aggregation" : "",
     r.noiseMultiplier > 0
-      ? `DP noise multiplier ${r.noiseMultiplier}, clip ${r.clipNorm}`
+      ? `DP noise multiplier ${r.noiseMultiplier}, clip ${r.clipNorm}, ` +
+        `noise std ${fmt(Math.max(...r.rounds.map((x) => x.noiseStd)))} per round`
       : "",
   ].filter(Boolean);
   const head = [
@@ -538,9 +581,9 @@ export function formatFederated(
     `${r.clientData.length} clients${r.setting === "course" ? " (label thresholds 0, 1, 0.5)" : ""}, ` +
       `${r.rounds.length} round(s), seed ${r.seed}${privacy.length ? `, ${privacy.join(", ")}` : ""}`,
   ];
-  const classes = [
-    ...new Set(r.clientData.flatMap((c) => Object.keys(c.classCounts))),
-  ];
+  const classes = sortClassNames(
+    new Set(r.clientData.flatMap((c) => Object.keys(c.classCounts))),
+  );
   const balance = formatTable(
     [
       { header: "client" },
@@ -573,7 +616,8 @@ export function formatFederated(
   const chart = roundChart(r.rounds, io.columns);
   const verdict =
     `federated log-loss ${fmt(last.logLoss)} vs centralised ${fmt(r.centralized.logLoss)}; ` +
-    `accuracy ${last.accuracy >= best ? ">=" : "<"} the best local-only model's (${fmt(best)})`;
+    `accuracy ${last.accuracy >= best ? ">=" : "<"} the best local-only model's (${fmt(best)})` +
+    divergenceWarning(r, classes.length);
   return [
     head.join("\n"),
     "",
@@ -589,6 +633,21 @@ export function formatFederated(
     ...heldOut,
     "",
   ].join("\n");
+}
+
+/**
+ * Class names (the keys of classCounts) in the labels' order: numbers by
+ * value, otherwise as strings. (An object lists integer-like keys first,
+ * so its key order is not the classes' order.)
+ */
+function sortClassNames(names: Iterable<string>): string[] {
+  const all = [...names];
+  const numeric = all.every(
+    (c) => c.trim() !== "" && Number.isFinite(Number(c)),
+  );
+  return numeric
+    ? all.sort((a, b) => Number(a) - Number(b))
+    : all.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
 }
 
 /** Global, centralised and local-only models' accuracy and log-loss. */

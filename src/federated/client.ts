@@ -118,8 +118,7 @@ export async function joinFederation(
           );
         } else if (msg.type === "error") {
           log(`coordinator: ${msg.message}`);
-          if (msg.message.startsWith("training failed"))
-            end(() => reject(new FederationError(msg.message)));
+          if (msg.fatal) end(() => reject(new FederationError(msg.message)));
         } else if (
           msg.type === "train" ||
           msg.type === "evaluate" ||

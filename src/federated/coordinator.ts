@@ -210,8 +210,25 @@ export function resolveOptions(options: FederatedOptions = {}): Resolved {
 }
 
 /** Runs the rounds over whatever clients `links()` offers at each round. */
+/**
+ * Training stopped before the last round because too few clients were
+ * left (fewer than minClients answered). `partial` holds the global model
+ * and the rounds completed before it.
+ */
+export class StoppedRunError extends FederationError {
+  override name = "StoppedRunError";
+  constructor(
+    message: string,
+    readonly partial: FederatedRun,
+  ) {
+    super(message);
+  }
+}
+
 export class Coordinator {
   readonly options: Resolved;
+  /** the model's frame (classes, features, scaling), known once run starts */
+  config: ModelConfig | null = null;
   /** every update received, as received (masked ones stay masked) */
   readonly received: ReceivedUpdate[] = [];
   private readonly rng: Rng;
@@ -233,9 +250,10 @@ export class Coordinator {
   /**
    * Trains the global model.
    * @param links the clients connected now (called at the start of every round)
-   * @throws RangeError when no client has samples, or a round has fewer
-   *   than minClients answering clients; aggregation errors (mismatched
-   *   parameters) as thrown by aggregateUpdates
+   * @throws RangeError when no client has samples; StoppedRunError (with
+   *   the rounds done) when a round has fewer than minClients answering
+   *   clients; aggregation errors (mismatched parameters) as thrown by
+   *   aggregateUpdates
    */
   async run(links: () => readonly ClientLink[]): Promise<FederatedRun> {
     const first = sortLinks(links());
@@ -243,6 +261,7 @@ export class Coordinator {
       first.map((l) => l.hello),
       this.options.scale,
     );
+    this.config = config;
     const N = first.reduce((s, l) => s + l.hello.nSamples, 0);
     if (N === 0)
       throw new RangeError("clients must hold at least 1 sample in all, got 0");
@@ -275,13 +294,18 @@ export class Coordinator {
       const eligible = sortLinks(links()).filter((l) =>
         fits(l.hello, config, this.log),
       );
-      const { delta, clients, dropped, noiseStd } = await this.trainRound(
-        round,
-        eligible,
-        params,
-        config,
-        alpha,
-      );
+      let trained;
+      try {
+        trained = await this.trainRound(round, eligible, params, config, alpha);
+      } catch (err) {
+        if (!(err instanceof FederationError)) throw err;
+        const partial = { model: "logistic" as const, params, forest: null };
+        throw new StoppedRunError(
+          `${err.message}; stopped after ${rounds.length} complete round(s)`,
+          { ...partial, rounds, ...base },
+        );
+      }
+      const { delta, clients, dropped, noiseStd } = trained;
       for (const [name, t] of Object.entries(params)) {
         for (let k = 0; k < t.values.length; k++)
           t.values[k] += delta[name].values[k];
@@ -312,7 +336,7 @@ export class Coordinator {
     const dropped: string[] = [];
     for (let attempt = 0; ; attempt++) {
       if (selected.length < o.minClients) {
-        throw new RangeError(
+        throw new FederationError(
           `round ${round}: ${selected.length} client(s) available, fewer than minClients ${o.minClients}`,
         );
       }
@@ -391,7 +415,7 @@ export class Coordinator {
         }
       }
       if (ok.length < o.minClients) {
-        throw new RangeError(
+        throw new FederationError(
           `round ${round}: ${ok.length} client(s) answered, fewer than minClients ${o.minClients}`,
         );
       }
@@ -587,21 +611,31 @@ export function modelConfig(
   return { classes, nFeatures: d, scaling: { mean, scale: scaleOut } };
 }
 
-/** Whether a (possibly late) client fits the frame fixed at the start. */
+/**
+ * Why a client's data cannot train the model (other features, or a class
+ * the model does not know), or null when it fits.
+ */
+export function misfit(hello: ClientHello, config: ModelConfig): string | null {
+  const known = new Set(config.classes);
+  const unknown = hello.classes.filter((c) => !known.has(c));
+  if (hello.nFeatures !== config.nFeatures) {
+    return `${hello.nFeatures} features, the model has ${config.nFeatures}`;
+  }
+  if (unknown.length > 0) {
+    return `classes ${JSON.stringify(unknown)} unknown to the model (${JSON.stringify(config.classes)})`;
+  }
+  return null;
+}
+
+/** Whether a client fits the model; logs why not. */
 function fits(
   hello: ClientHello,
   config: ModelConfig,
   log: (line: string) => void,
 ): boolean {
-  const known = new Set(config.classes);
-  const ok =
-    hello.nFeatures === config.nFeatures &&
-    hello.classes.every((c) => known.has(c));
-  if (!ok)
-    log(
-      `a client with ${hello.nFeatures} features and classes ${JSON.stringify(hello.classes)} does not fit the model; left out`,
-    );
-  return ok;
+  const why = misfit(hello, config);
+  if (why) log(`a client is left out: ${why}`);
+  return why === null;
 }
 
 /** The fields of a round that results report (JSON and tables). */

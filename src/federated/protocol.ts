@@ -70,7 +70,12 @@ export type ServerMessage =
       maxDepth: number | null;
     }
   | { type: "done"; summary: unknown }
-  | { type: "error"; message: string };
+  | {
+      type: "error";
+      message: string;
+      /** the coordinator is done with this client (turned away, run failed) */
+      fatal?: boolean;
+    };
 
 /** A request the coordinator awaits a reply to. */
 export type ServerRequest = Extract<ServerMessage, { id: number }>;

@@ -12,6 +12,7 @@ import { FederationError } from "../errors.js";
 import { WebSocketServer, type WebSocket } from "ws";
 import {
   Coordinator,
+  misfit,
   type ClientLink,
   type FederatedOptions,
   type FederatedRun,
@@ -118,6 +119,7 @@ export class FederatedServer {
         this.broadcast({
           type: "error",
           message: `training failed: ${err.message}`,
+          fatal: true,
         }),
     );
     wss.on("connection", (socket) => this.accept(socket));
@@ -251,24 +253,39 @@ export class FederatedServer {
     for (const [k, n] of counts) if (n > (counts.get(best) ?? 0)) best = k;
     for (const p of [...this.peers]) {
       if (key(p) === best) continue;
-      this.note(
-        `turned ${p.name} away: ${p.hello.nFeatures} features, others have ${best.split("/")[0]}`,
+      this.turnAway(
+        p,
+        `${p.hello.nFeatures} features, others have ${best.split("/")[0]}`,
       );
-      send(p.socket, {
-        type: "error",
-        message:
-          "your data does not match the other clients' (features or label kind)",
-      });
-      p.socket.close();
       this.peers.splice(this.peers.indexOf(p), 1);
     }
   }
 
+  /** Tells a client why it cannot take part, and closes its connection. */
+  private turnAway(peer: Pick<Peer, "name" | "socket">, why: string): void {
+    this.note(`turned ${peer.name} away: ${why}`);
+    send(peer.socket, {
+      type: "error",
+      message: `the coordinator turned this client away: ${why}`,
+      fatal: true,
+    });
+    peer.socket.close();
+  }
+
   private join(socket: WebSocket, hello: ClientHello): Peer | null {
     if (this.finished) {
-      send(socket, { type: "error", message: "training is over" });
+      send(socket, { type: "error", message: "training is over", fatal: true });
       socket.close();
       return null;
+    }
+    const config = this.coordinator.config;
+    if (this.started && config) {
+      // a late joiner must fit the model already being trained
+      const why = misfit(hello, config);
+      if (why) {
+        this.turnAway({ name: `client-${this.joined++}`, socket }, why);
+        return null;
+      }
     }
     const name = `client-${this.joined++}`;
     const peer: Peer = {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatFederated } from "../../src/cli/federated.js";
+import { divergenceWarning, formatFederated } from "../../src/cli/federated.js";
 import type { FederatedExperimentResult } from "../../src/federated/experiment.js";
 import { runCli } from "./helpers.js";
 
@@ -84,51 +84,53 @@ describe("wasmlearn federated", () => {
   });
 
   it("report layout at width 80 (snapshot)", () => {
-    const result: FederatedExperimentResult = {
-      algorithm: "fedavg",
-      model: "logistic",
-      setting: "course",
-      seed: 42,
-      secure: false,
-      noiseMultiplier: 0,
-      clipNorm: null,
-      clientData: [
-        {
-          client: "client-0",
-          nSamples: 200,
-          classCounts: { "0": 94, "1": 106 },
-        },
-        {
-          client: "client-1",
-          nSamples: 200,
-          classCounts: { "0": 156, "1": 44 },
-        },
-      ],
-      rounds: [0.41, 0.35, 0.3].map((logLoss, k) => ({
-        round: k + 1,
-        accuracy: 0.86 + k / 100,
-        logLoss,
-        clients: ["client-0", "client-1"],
-        dropped: [],
-        noiseStd: 0,
-      })),
-      centralized: { accuracy: 0.87, logLoss: 0.285 },
-      localOnly: [
-        { client: "client-0", accuracy: 0.8, logLoss: 0.39 },
-        { client: "client-1", accuracy: 0.81, logLoss: null },
-      ],
-      heldOut: {
-        nSamples: 400,
-        global: { accuracy: 0.85, logLoss: 0.31 },
-        centralized: { accuracy: 0.86, logLoss: 0.3 },
-        localOnly: [
-          { client: "client-0", accuracy: 0.79, logLoss: 0.4 },
-          { client: "client-1", accuracy: 0.8, logLoss: null },
+    const result = sampleResult();
+    expect(formatFederated(result, { columns: 80 })).toMatchSnapshot();
+  });
+
+  it("orders numeric classes by value in the class-balance table", () => {
+    const base = sampleResult();
+    const text = formatFederated(
+      {
+        ...base,
+        clientData: [
+          {
+            client: "client-0",
+            nSamples: 6,
+            classCounts: { "10": 1, "9": 2, "1.5": 3 },
+          },
         ],
       },
-      seconds: 1,
-    };
-    expect(formatFederated(result, { columns: 80 })).toMatchSnapshot();
+      { columns: 80 },
+    );
+    expect(text).toMatch(/class 1\.5\s+class 9\s+class 10/);
+  });
+
+  it("warns when the global model ends worse than the untrained one", () => {
+    const rounds = (logLoss: number) => [
+      {
+        round: 1,
+        accuracy: 0.5,
+        logLoss,
+        clients: [],
+        dropped: [],
+        noiseStd: 0,
+      },
+    ];
+    expect(
+      divergenceWarning({ model: "logistic", rounds: rounds(0.3) }, 2),
+    ).toBe("");
+    expect(
+      divergenceWarning({ model: "logistic", rounds: rounds(9e4) }, 2),
+    ).toMatch(
+      /warning: .*9\d+\.\d+ is worse than the untrained model's 0\.6931: training diverged/,
+    );
+    expect(
+      divergenceWarning({ model: "logistic", rounds: rounds(NaN) }, 2),
+    ).toMatch(/training diverged/);
+    expect(divergenceWarning({ model: "forest", rounds: rounds(9) }, 2)).toBe(
+      "",
+    );
   });
 
   it("rejects options that do not apply, and join without --server", async () => {
@@ -151,3 +153,50 @@ describe("wasmlearn federated", () => {
     expect(d.stderr).toMatch(/must be an integer from 1 to 100000, got "0"/);
   });
 });
+
+function sampleResult(): FederatedExperimentResult {
+  return {
+    algorithm: "fedavg",
+    model: "logistic",
+    setting: "course",
+    seed: 42,
+    secure: false,
+    noiseMultiplier: 0,
+    clipNorm: null,
+    clientData: [
+      {
+        client: "client-0",
+        nSamples: 200,
+        classCounts: { "0": 94, "1": 106 },
+      },
+      {
+        client: "client-1",
+        nSamples: 200,
+        classCounts: { "0": 156, "1": 44 },
+      },
+    ],
+    rounds: [0.41, 0.35, 0.3].map((logLoss, k) => ({
+      round: k + 1,
+      accuracy: 0.86 + k / 100,
+      logLoss,
+      clients: ["client-0", "client-1"],
+      dropped: [],
+      noiseStd: 0,
+    })),
+    centralized: { accuracy: 0.87, logLoss: 0.285 },
+    localOnly: [
+      { client: "client-0", accuracy: 0.8, logLoss: 0.39 },
+      { client: "client-1", accuracy: 0.81, logLoss: null },
+    ],
+    heldOut: {
+      nSamples: 400,
+      global: { accuracy: 0.85, logLoss: 0.31 },
+      centralized: { accuracy: 0.86, logLoss: 0.3 },
+      localOnly: [
+        { client: "client-0", accuracy: 0.79, logLoss: 0.4 },
+        { client: "client-1", accuracy: 0.8, logLoss: null },
+      ],
+    },
+    seconds: 1,
+  };
+}

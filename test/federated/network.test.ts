@@ -226,6 +226,117 @@ describe("federated serve and join over loopback", () => {
     }
   });
 
+  it("turns away a late joiner that does not fit the model, telling it why", async () => {
+    let late: Promise<unknown> | null = null;
+    const server: FederatedServer = await FederatedServer.start({
+      clients: 2,
+      // long enough that the late joiner arrives while training goes on
+      rounds: 300,
+      minClients: 1,
+      joinTimeoutMs: 10_000,
+      onRound: (r) => {
+        if (r.round !== 1) return;
+        const { X, y } = courseClientData(2, 42);
+        // the same rows without their last feature: 9 features, not 10
+        const d = X.cols - 1;
+        const data = new Float64Array(X.rows * d);
+        for (let i = 0; i < X.rows; i++)
+          data.set(X.data.subarray(i * X.cols, i * X.cols + d), i * d);
+        late = joinFederation({
+          server: server.url,
+          data: { X: { rows: X.rows, cols: d, data }, y },
+          timeoutMs: 15_000,
+        }).then(
+          () => "joined",
+          (err: Error) => err.message,
+        );
+      },
+    });
+    try {
+      const clients = [0, 1].map((k) =>
+        joinFederation({
+          server: server.url,
+          data: courseClientData(k, 42),
+          timeoutMs: 15_000,
+        }),
+      );
+      const run = await server.done;
+      await Promise.all(clients);
+      expect(await late).toMatch(
+        /turned this client away: 9 features, the model has 10/,
+      );
+      const mentions = server.log.filter((l) => /client-2/.test(l));
+      expect(mentions).toEqual([
+        "turned client-2 away: 9 features, the model has 10",
+      ]);
+      expect(run.rounds).toHaveLength(300);
+      for (const r of run.rounds)
+        expect(r.clients).toEqual(["client-0", "client-1"]);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it("when too few clients are left, stops with the rounds done so far (serve exits 1)", async () => {
+    const files = [0, 1].map(clientCsv);
+    const server = cli([
+      "federated",
+      "serve",
+      "--port",
+      "0",
+      "--clients",
+      "2",
+      "--min-clients",
+      "2",
+      "--rounds",
+      "100000",
+      "--json",
+    ]);
+    const url = await new Promise<string>((resolve) => {
+      const poll = setInterval(() => {
+        const m = /listening on (ws:\/\/\S+)/.exec(server.err());
+        if (m) {
+          clearInterval(poll);
+          resolve(m[1]);
+        }
+      }, 20);
+    });
+    const join = (file: string) =>
+      cli([
+        "federated",
+        "join",
+        "--server",
+        url,
+        "--data",
+        file,
+        "--label",
+        "y",
+      ]);
+    const stays = join(files[0]);
+    const leaves = join(files[1]);
+    // let a few rounds complete, then one client goes
+    await new Promise<void>((resolve) => {
+      const poll = setInterval(() => {
+        if (/round\s+5\//.test(server.err())) {
+          clearInterval(poll);
+          resolve();
+        }
+      }, 20);
+    });
+    leaves.child.kill("SIGKILL");
+    expect(await server.exit).toBe(1);
+    const out = JSON.parse(server.out());
+    expect(out.rounds.length).toBeGreaterThanOrEqual(5);
+    expect(out.stopped).toMatch(
+      /fewer than minClients 2; stopped after \d+ complete round\(s\)/,
+    );
+    expect(out.stopped).toContain(`after ${out.rounds.length} complete`);
+    expect(server.err()).toMatch(/^error: round \d+: /m);
+    expect(server.err()).not.toMatch(/internal error|at Coordinator/);
+    expect(await stays.exit).toBe(1);
+    expect(stays.err()).toMatch(/training failed: round \d+/);
+  });
+
   it("join requires an explicit ws:// server", async () => {
     await expect(
       joinFederation({
