@@ -34,10 +34,26 @@ export function processIO(): CliIO {
   return {
     stdout: (text) => void out.write(text),
     stderr: (text) => void process.stderr.write(text),
-    columns: out.isTTY && out.columns ? out.columns : 80,
+    columns: terminalColumns(out),
     color: Boolean(out.isTTY) && !noColor,
     stderrIsTTY: Boolean(process.stderr.isTTY),
   };
+}
+
+/** Charts are never drawn narrower than this, however narrow the terminal. */
+export const MIN_COLUMNS = 40;
+
+/**
+ * The width charts are drawn at: the terminal's, at least
+ * {@link MIN_COLUMNS} (a very narrow terminal wraps the lines rather than
+ * losing the results); 80 when the output is not a terminal.
+ */
+export function terminalColumns(out: {
+  isTTY?: boolean;
+  columns?: number;
+}): number {
+  if (!out.isTTY || !out.columns) return 80;
+  return Math.max(MIN_COLUMNS, out.columns);
 }
 
 /** Thrown for a mistake in the command line or the user's files (exit 1). */

@@ -1,10 +1,38 @@
 import { describe, expect, it } from "vitest";
 import { isUserError } from "../../src/cli/main.js";
-import { UsageError } from "../../src/cli/io.js";
+import { MIN_COLUMNS, terminalColumns, UsageError } from "../../src/cli/io.js";
 import { DataError } from "../../src/errors.js";
 import { runCli } from "./helpers.js";
 
 describe("wasmlearn main", () => {
+  it("draws at the terminal's width, never below MIN_COLUMNS; 80 when piped", () => {
+    expect(terminalColumns({ isTTY: true, columns: 132 })).toBe(132);
+    expect(terminalColumns({ isTTY: true, columns: 10 })).toBe(MIN_COLUMNS);
+    expect(terminalColumns({ isTTY: true, columns: 1 })).toBe(MIN_COLUMNS);
+    expect(terminalColumns({ isTTY: false, columns: 132 })).toBe(80);
+    expect(terminalColumns({})).toBe(80);
+  });
+
+  it("every command draws its results at the narrowest width", async () => {
+    const { main } = await import("../../src/cli/main.js");
+    for (const argv of [
+      ["fusion"],
+      ["overview"],
+      ["federated", "--rounds", "2"],
+    ]) {
+      let out = "";
+      const code = await main(argv, {
+        stdout: (t) => void (out += t),
+        stderr: () => {},
+        columns: MIN_COLUMNS,
+        color: false,
+        stderrIsTTY: false,
+      });
+      expect(code, argv.join(" ")).toBe(0);
+      expect(out.length).toBeGreaterThan(100);
+    }
+  });
+
   it("tells user errors (exit 1) from bugs (exit 2)", () => {
     expect(isUserError(new UsageError("--x must be y"))).toBe(true);
     expect(isUserError(new DataError("a.csv line 3 must have 2 cells"))).toBe(
