@@ -95,8 +95,12 @@ export function benchCommand(
     )
     .option("--no-color", "no ANSI colours, even on a terminal")
     .addHelpText("after", EXAMPLES)
-    .action(async (kernels: string[], flags: BenchFlags) => {
+    .action(async (kernels: string[], flags: BenchFlags, cmd: Command) => {
       const chosen = checkKernels(kernels);
+      checkOptionsApply(
+        chosen,
+        (name) => cmd.getOptionValueSource(name) === "cli",
+      );
       const old =
         flags.compare === undefined
           ? undefined
@@ -148,6 +152,27 @@ function checkKernels(kernels: string[]): BenchKernel[] {
     }
   }
   return kernels.length === 0 ? [...BENCH_KERNELS] : (kernels as BenchKernel[]);
+}
+
+/** The kernels each size option shapes. */
+const OPTION_KERNELS: Record<string, readonly BenchKernel[]> = {
+  sizes: ["matmul", "matvec"],
+  rows: ["logistic", "forest", "diffusion"],
+  trees: ["forest"],
+};
+
+/** An option given for kernels none of which is chosen is an error, not ignored. */
+function checkOptionsApply(
+  chosen: readonly BenchKernel[],
+  fromCli: (name: string) => boolean,
+): void {
+  for (const [name, kernels] of Object.entries(OPTION_KERNELS)) {
+    if (fromCli(name) && !kernels.some((k) => chosen.includes(k))) {
+      throw new UsageError(
+        `--${name} applies to ${kernels.join(", ")} only, not to ${chosen.join(", ")}`,
+      );
+    }
+  }
 }
 
 async function buildCases(
@@ -269,21 +294,13 @@ export function formatBench(
 
 /** Reads an earlier `bench --json` output; one-line errors for bad files. */
 async function readOldBench(path: string): Promise<SavedBench> {
-  const { readFile } = await import("node:fs/promises");
+  const { readTextFile } = await import("../data/files.js");
   let text: string;
   try {
-    text = await readFile(path, "utf8");
+    // a regular file only: a FIFO or a directory is refused, not waited on
+    text = readTextFile(path);
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    const why =
-      code === "ENOENT"
-        ? "no such file"
-        : code === "EISDIR"
-          ? "it is a directory"
-          : code === "EACCES"
-            ? "permission denied"
-            : (err as Error).message;
-    throw new UsageError(`--compare: cannot read "${path}": ${why}`);
+    throw new UsageError(`--compare: ${(err as Error).message}`);
   }
   return parseBenchJson(text, `--compare file "${path}"`);
 }

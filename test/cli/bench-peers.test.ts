@@ -1,3 +1,4 @@
+import { execFileSync } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -8,19 +9,21 @@ import { visibleWidth } from "../../src/charts/index.js";
 import { runCli } from "./helpers.js";
 
 const dir = mkdtempSync(join(tmpdir(), "wasmlearn-bench-"));
-const TINY = [
-  "--sizes",
-  "8",
-  "--rows",
-  "80",
-  "--trees",
-  "2",
-  "--repeat",
-  "1",
-  "--min-ms",
-  "0",
-];
-
+/** The smallest sizes for the given kernels (only options that apply to them). */
+function tiny(...kernels: string[]): string[] {
+  const sizes = kernels.some((k) => k === "matmul" || k === "matvec");
+  const rows = kernels.some((k) => k !== "matmul" && k !== "matvec");
+  return [
+    ...(sizes ? ["--sizes", "8"] : []),
+    ...(rows ? ["--rows", "80"] : []),
+    ...(kernels.includes("forest") ? ["--trees", "2"] : []),
+    "--repeat",
+    "1",
+    "--min-ms",
+    "0",
+  ];
+}
+const TINY = tiny("matmul");
 function expectFits(text: string, width = 80): void {
   for (const line of text.split("\n"))
     expect(visibleWidth(line)).toBeLessThanOrEqual(width);
@@ -32,7 +35,7 @@ describe("wasmlearn bench --peers", () => {
       "bench",
       "matmul",
       "logistic",
-      ...TINY,
+      ...tiny("matmul", "logistic"),
       "--peers",
       "--json",
     ]);
@@ -70,7 +73,7 @@ describe("wasmlearn bench --peers", () => {
     const { code, stdout } = await runCli([
       "bench",
       "logistic",
-      ...TINY,
+      ...tiny("logistic"),
       "--peers",
     ]);
     expect(code).toBe(0);
@@ -177,12 +180,12 @@ describe("wasmlearn bench --compare", () => {
       [
         "a missing file",
         join(dir, "nope.json"),
-        /^error: --compare: cannot read ".*nope\.json": no such file\n$/,
+        /^error: --compare: path must name an existing file, got ".*nope\.json"\n$/,
       ],
       [
         "a directory",
         dir,
-        /^error: --compare: cannot read ".*": it is a directory\n$/,
+        /^error: --compare: path must name a file, got the directory ".*"\n$/,
       ],
       [
         "text that is not JSON",
@@ -200,6 +203,45 @@ describe("wasmlearn bench --compare", () => {
         /^error: --compare file ".*r\.json": results\[0\] must have kernel, size, backend and a medianMs > 0\n$/,
       ],
     ];
+    it("rejects a FIFO instead of waiting on it", async () => {
+      const fifo = join(dir, "old.fifo");
+      execFileSync("mkfifo", [fifo]);
+      const { code, stdout, stderr } = await runCli([
+        "bench",
+        "matmul",
+        ...TINY,
+        "--compare",
+        fifo,
+      ]);
+      expect(code).toBe(1);
+      expect(stdout).toBe("");
+      expect(stderr).toMatch(
+        /^error: --compare: path must name a regular file/,
+      );
+    });
+
+    it("rejects size options for kernels that are not run", async () => {
+      for (const [argv, message] of [
+        [
+          ["forest", "--sizes", "100"],
+          /--sizes applies to matmul, matvec only, not to forest/,
+        ],
+        [
+          ["matmul", "--rows", "100"],
+          /--rows applies to logistic, forest, diffusion only, not to matmul/,
+        ],
+        [
+          ["logistic", "--trees", "5"],
+          /--trees applies to forest only, not to logistic/,
+        ],
+      ] as const) {
+        const { code, stdout, stderr } = await runCli(["bench", ...argv]);
+        expect(code).toBe(1);
+        expect(stdout).toBe("");
+        expect(stderr).toMatch(message);
+      }
+    });
+
     for (const [what, spec, message] of cases) {
       it(`rejects ${what} before running anything`, async () => {
         let path = spec;
