@@ -40,7 +40,10 @@ export async function fetchCsv(
     bytes = new Uint8Array(await response.arrayBuffer());
   } catch (err) {
     if (err instanceof DataError) throw err;
-    throw new DataError(`${href} could not be fetched: ${(err as Error).message}`);
+    // Node's fetch says only "fetch failed"; the reason is its cause
+    const cause = (err as { cause?: { message?: string } }).cause?.message;
+    const reason = (err as Error).message + (cause ? ` (${cause})` : "");
+    throw new DataError(`${href} could not be fetched: ${reason}`);
   }
   const text = await decodeText(bytes, href);
   return parseCsv(text, { ...options, source: href });

@@ -12,6 +12,9 @@ describe("fetchMfeat and fetchCsv", () => {
   let server: StaticServer;
   beforeAll(async () => {
     server = await serveStatic({ root: ROOT });
+    // Node's fetch reuses idle connections; on a loaded machine the
+    // server's 5 s keep-alive timeout could close one as a request goes out
+    server.server.keepAliveTimeout = 60_000;
   });
   afterAll(() => server?.close());
 
