@@ -13,8 +13,15 @@ import {
 describeBrowser("RandomForestClassifier.fitAsync in a browser", () => {
   let browser: Browser;
   let server: StaticServer;
+  let hideWorker = false;
   beforeAll(async () => {
-    server = await serveRepo();
+    server = await serveRepo((_req, res, pathname) => {
+      if (!hideWorker || !pathname.endsWith("/forest-web-worker.js"))
+        return false;
+      res.writeHead(404, { "content-type": "text/plain" });
+      res.end("not found\n");
+      return true;
+    });
     browser = await launchChromium();
   });
   afterAll(async () => {
@@ -64,4 +71,27 @@ describeBrowser("RandomForestClassifier.fitAsync in a browser", () => {
       await page.close();
     });
   }
+
+  it("when the worker script cannot load then fitAsync rejects with a clear error", async () => {
+    hideWorker = true;
+    try {
+      const { page } = await openPage(
+        browser,
+        server.url + "test/browser/pages/forest-workers.html",
+      );
+      await page.waitForFunction(() => (window as any).wasmlearnLoaded);
+      const message = await page.evaluate(
+        (args) =>
+          (window as any).run(args).then(
+            () => "resolved",
+            (err: Error) => err.message,
+          ),
+        { X: rows, y, nJobs: 2, backend: "wasm" },
+      );
+      expect(message).toMatch(/^forest worker failed: /);
+      await page.close();
+    } finally {
+      hideWorker = false;
+    }
+  });
 });
