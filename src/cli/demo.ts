@@ -33,6 +33,11 @@ export function untilSignal(): Promise<string> {
   });
 }
 
+/** Whether a host name or address is this machine's loopback interface. */
+export function isLoopback(host: string): boolean {
+  return /^(127(\.\d{1,3}){3}|::1|\[::1\]|localhost)$/i.test(host);
+}
+
 /**
  * Defines the command on `program`; `io` receives all output. The server
  * runs until `stop` resolves (by default, until SIGINT or SIGTERM).
@@ -64,6 +69,11 @@ export function demoCommand(
         throw err;
       }
       const stopped = stop();
+      if (!isLoopback(flags.host)) {
+        io.stderr(
+          `warning: listening on ${flags.host}, so other machines may reach the demo\n`,
+        );
+      }
       if (flags.json) {
         const { pageUrl: url, port, root } = server;
         io.stdout(JSON.stringify({ url, port, root }) + "\n");

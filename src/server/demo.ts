@@ -5,6 +5,7 @@
  * only unless a host is given.
  */
 import { existsSync } from "node:fs";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { serveStatic, type StaticServer } from "./static.js";
 
@@ -46,9 +47,8 @@ export async function startDemo(
   options: DemoOptions = {},
 ): Promise<DemoServer> {
   const { port = 0, host = "127.0.0.1", root = PACKAGE_ROOT } = options;
-  if (!existsSync(`${root}/${DEMO_PATH}index.html`)) {
-    throw new Error(`the demo page ${root}/${DEMO_PATH}index.html is missing`);
-  }
+  const page = join(root, DEMO_PATH, "index.html");
+  if (!existsSync(page)) throw new Error(`the demo page ${page} is missing`);
   let server: StaticServer;
   try {
     server = await serveStatic({ root, port, host });

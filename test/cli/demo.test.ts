@@ -3,6 +3,7 @@ import { createServer, type Server } from "node:net";
 import type { AddressInfo } from "node:net";
 import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, it } from "vitest";
+import { isLoopback } from "../../src/cli/demo.js";
 import { runCli } from "./helpers.js";
 
 const BIN = fileURLToPath(new URL("../../bin/wasmlearn.js", import.meta.url));
@@ -100,5 +101,14 @@ describe("wasmlearn demo", () => {
     const { code, stderr } = await runCli(["demo", "--port", "70000"]);
     expect(code).toBe(1);
     expect(stderr).toMatch(/--port.*must be an integer from 0 to 65535/);
+  });
+});
+
+describe("isLoopback", () => {
+  it("accepts the loopback interface's names and nothing else", () => {
+    for (const host of ["127.0.0.1", "127.1.2.3", "::1", "localhost"])
+      expect(isLoopback(host), host).toBe(true);
+    for (const host of ["0.0.0.0", "::", "192.168.1.2", "example.org"])
+      expect(isLoopback(host), host).toBe(false);
   });
 });
