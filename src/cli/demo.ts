@@ -71,7 +71,8 @@ export function demoCommand(
       const stopped = stop();
       if (!isLoopback(flags.host)) {
         io.stderr(
-          `warning: listening on ${flags.host}, so other machines may reach the demo\n`,
+          `warning: listening on ${flags.host}, ` +
+            "so other machines may reach the demo\n",
         );
       }
       if (flags.json) {

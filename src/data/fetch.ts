@@ -7,7 +7,12 @@
  */
 import type { MultiViewDataset } from "./dataset.js";
 import { DataError } from "../errors.js";
-import { alignModalities, parseCsv, type CsvOptions, type CsvTable } from "./csv.js";
+import {
+  alignModalities,
+  parseCsv,
+  type CsvOptions,
+  type CsvTable,
+} from "./csv.js";
 import {
   checkMfeatViews,
   MFEAT_DEFAULT_VIEWS,
@@ -15,7 +20,7 @@ import {
   type MfeatView,
 } from "./mfeat-views.js";
 
-/** The shipped data/mfeat/ folder, resolved against this module (dist/data/). */
+/** The shipped data/mfeat/ folder, relative to this module (dist/data/). */
 const MFEAT_BASE = new URL("../../data/mfeat/", import.meta.url);
 
 /**
@@ -35,7 +40,9 @@ export async function fetchCsv(
   try {
     const response = await fetch(href);
     if (!response.ok) {
-      throw new DataError(`${href} could not be fetched: HTTP ${response.status}`);
+      throw new DataError(
+        `${href} could not be fetched: HTTP ${response.status}`,
+      );
     }
     bytes = new Uint8Array(await response.arrayBuffer());
   } catch (err) {
@@ -60,7 +67,9 @@ async function decodeText(bytes: Uint8Array, source: string): Promise<string> {
       .pipeThrough(new DecompressionStream("gzip"));
     return await new Response(stream).text();
   } catch (err) {
-    throw new DataError(`${source} is not valid gzip data: ${(err as Error).message}`);
+    throw new DataError(
+      `${source} is not valid gzip data: ${(err as Error).message}`,
+    );
   }
 }
 

@@ -55,4 +55,3 @@ export function checkMfeatViews(views: readonly string[]): void {
     }
   }
 }
-

@@ -122,7 +122,8 @@ export function runFusion(
 ): FusionResult {
   if (options.nJobs !== undefined && options.nJobs !== 1) {
     throw new RangeError(
-      `nJobs must be 1 for runFusion, got ${options.nJobs}: use await runFusionAsync`,
+      `nJobs must be 1 for runFusion, got ${options.nJobs}: ` +
+        "use await runFusionAsync",
     );
   }
   const steps = fusionSteps(data, options);
@@ -151,7 +152,7 @@ export async function runFusionAsync(
   return next.value;
 }
 
-/** A model the experiment needs fitted: the driver fits it and hands it back. */
+/** A model the experiment needs: the driver fits it and hands it back. */
 interface FitRequest {
   name: ModelName;
   settings: ModelSettings;

@@ -77,8 +77,8 @@ export interface RandomForestOptions {
   /**
    * workers for `fitAsync` (worker threads in Node, module Web Workers in
    * browsers): an integer >= 1, or negative as in scikit-learn (-1 = every
-   * core, -2 = all but one); default 1, no workers. The forest is the same for every value.
-   * `fit` runs in the calling thread and accepts only 1.
+   * core, -2 = all but one); default 1, no workers. The forest is the same
+   * for every value. `fit` runs in the calling thread and accepts only 1.
    */
   nJobs?: number;
 }
@@ -170,9 +170,12 @@ async function webParallel(): Promise<Parallel> {
   };
 }
 
-/** The runtime's workers, imported on first use. */
+/** The runtime's workers, imported on first use (retried after a failure). */
 function loadParallel(): Promise<Parallel> {
-  parallel ??= isNode() ? nodeParallel() : webParallel();
+  parallel ??= (isNode() ? nodeParallel() : webParallel()).catch((err) => {
+    parallel = null;
+    throw err;
+  });
   return parallel;
 }
 

@@ -9,7 +9,10 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { serveStatic, type StaticServer } from "./static.js";
 
-/** The package root: this module sits two folders below it (src/server, dist/server). */
+/**
+ * The package root: this module sits two folders below it, as
+ * src/server/demo.ts and as dist/server/demo.js.
+ */
 export const PACKAGE_ROOT = fileURLToPath(new URL("../../", import.meta.url));
 
 /** The page's path below the root, ending in a slash. */
@@ -56,7 +59,8 @@ export async function startDemo(
     const e = err as NodeJS.ErrnoException;
     if (e.code === "EADDRINUSE") {
       throw new ListenError(
-        `port ${port} on ${host} is already in use: choose another with --port (0 picks a free one)`,
+        `port ${port} on ${host} is already in use: ` +
+          "choose another with --port (0 picks a free one)",
       );
     }
     if (e.code === "EADDRNOTAVAIL" || e.code === "ENOTFOUND") {
