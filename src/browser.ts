@@ -56,6 +56,10 @@ export { matrix, toMatrix, hstack, takeRows } from "./data/matrix.js";
 export type { Matrix, MatrixLike } from "./data/matrix.js";
 export type { Label, Modality, MultiViewDataset } from "./data/dataset.js";
 export { parseCsv, alignModalities } from "./data/csv.js";
+export { fetchCsv, fetchMfeat } from "./data/fetch.js";
+export type { FetchMfeatOptions } from "./data/fetch.js";
+export { MFEAT_VIEWS, MFEAT_DEFAULT_VIEWS } from "./data/mfeat-views.js";
+export type { MfeatView } from "./data/mfeat-views.js";
 export { encodeLabels } from "./data/labels.js";
 export { trainTestSplit } from "./data/split.js";
 export { StandardScaler } from "./data/scale.js";
@@ -67,14 +71,13 @@ export type {
 } from "./data/make-classification.js";
 export { Rng } from "./kernels/rng.js";
 
-export { runFusion } from "./fusion/experiment.js";
+export { runFusion, runFusionAsync } from "./fusion/experiment.js";
 export type {
   FusionOptions,
   FusionResult,
   FusionRow,
 } from "./fusion/experiment.js";
 export { earlyFeatures, crossFeatures } from "./fusion/features.js";
-
 
 export {
   makeSchedule,

@@ -8,7 +8,7 @@
 export * from "./browser.js";
 
 // Node only: these read files (the shipped data sets, your CSV files).
-export { loadMfeat, loadWdbc, MFEAT_VIEWS } from "./data/mfeat.js";
+export { loadMfeat, loadWdbc } from "./data/mfeat.js";
 export { readCsvFile } from "./data/files.js";
 export { loadModalities } from "./data/modalities.js";
 
@@ -44,7 +44,6 @@ export type { ServeOptions } from "./federated/server.js";
 export { joinFederation } from "./federated/client.js";
 export type { JoinOptions, JoinResult } from "./federated/client.js";
 
-
 // ASCII charts for terminals (asciichart is a CommonJS package).
 export {
   barChart,
@@ -52,4 +51,3 @@ export {
   lineChart,
   formatTable,
 } from "./charts/index.js";
-

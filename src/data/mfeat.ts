@@ -7,30 +7,21 @@
 import type { Label, MultiViewDataset } from "./dataset.js";
 import { DataError } from "../errors.js";
 import { readCsvFile } from "./files.js";
-import { describe, type Matrix } from "./matrix.js";
+import type { Matrix } from "./matrix.js";
 import { loadModalities } from "./modalities.js";
+import {
+  checkMfeatViews,
+  MFEAT_DEFAULT_VIEWS,
+  MFEAT_VIEWS,
+  type MfeatView,
+} from "./mfeat-views.js";
 
-/**
- * The five views of UCI Multiple Features shipped in data/mfeat/, with
- * their feature counts, in the order the CLI lists them.
- */
-export const MFEAT_VIEWS = {
-  factors: 216, // profile correlations
-  karhunen: 64, // Karhunen-Loeve coefficients
-  zernike: 47, // Zernike moments
-  pixel: 240, // pixel averages in 2 x 3 windows
-  morphological: 6, // morphological features
-} as const;
-
-/** The name of a view of {@link MFEAT_VIEWS}. */
-export type MfeatView = keyof typeof MFEAT_VIEWS;
-
-/** The views {@link loadMfeat} loads by default. */
-export const MFEAT_DEFAULT_VIEWS: readonly MfeatView[] = [
-  "factors",
-  "karhunen",
-  "zernike",
-];
+export {
+  checkMfeatViews,
+  MFEAT_DEFAULT_VIEWS,
+  MFEAT_VIEWS,
+  type MfeatView,
+} from "./mfeat-views.js";
 
 /** What {@link loadWdbc} returns. */
 export interface WdbcData {
@@ -60,7 +51,7 @@ export interface WdbcData {
 export function loadMfeat(
   views: readonly string[] = MFEAT_DEFAULT_VIEWS,
 ): MultiViewDataset {
-  checkViews(views);
+  checkMfeatViews(views);
   const specs = views.map((name) => ({
     name,
     path: new URL(`../../data/mfeat/${name}.csv.gz`, import.meta.url),
@@ -91,29 +82,6 @@ export function loadWdbc(): WdbcData {
     throw new DataError("data/wdbc.csv.gz must have numeric labels");
   }
   return { X, y, featureNames };
-}
-
-function checkViews(views: readonly string[]): void {
-  if (!Array.isArray(views)) {
-    throw new TypeError(`views must be an array, got ${describe(views)}`);
-  }
-  if (views.length === 0) {
-    throw new RangeError("views must name at least one view, got none");
-  }
-  const valid = Object.keys(MFEAT_VIEWS);
-  for (const [k, v] of views.entries()) {
-    if (typeof v !== "string") {
-      throw new TypeError(`views[${k}] must be a string, got ${describe(v)}`);
-    }
-    if (!Object.hasOwn(MFEAT_VIEWS, v)) {
-      throw new RangeError(
-        `views[${k}] must be one of ${valid.join(", ")}, got ${describe(v)}`,
-      );
-    }
-    if (views.indexOf(v) !== k) {
-      throw new RangeError(`views must not repeat, got ${describe(v)} twice`);
-    }
-  }
 }
 
 function isNumbers(y: readonly Label[] | undefined): y is number[] {

@@ -20,11 +20,13 @@ import { DataError } from "../errors.js";
 import { StandardScaler } from "../data/scale.js";
 import { trainTestSplit } from "../data/split.js";
 import {
+  forestOptions,
   makeClassifier,
   type Classifier,
   type ModelName,
   type ModelSettings,
 } from "../models/classifier.js";
+import { checkNJobs, RandomForestClassifier } from "../models/forest.js";
 import { accuracy } from "../models/logistic.js";
 import { crossFeatures, earlyFeatures } from "./features.js";
 
@@ -56,6 +58,11 @@ export interface FusionOptions {
   C?: number;
   /** trees per random forest; default 100 */
   nEstimators?: number;
+  /**
+   * workers that grow each random forest, `runFusionAsync` only (see
+   * RandomForestClassifier's nJobs); default 1. Results do not depend on it.
+   */
+  nJobs?: number;
   /** called with a line of progress per model fitted */
   onProgress?: (message: string) => void;
 }
@@ -106,12 +113,78 @@ interface Split {
 
 /**
  * Runs every fusion strategy and baseline with each requested model.
- * @throws RangeError or DataError for unusable data or options
+ * @throws RangeError or DataError for unusable data or options; RangeError
+ *   for nJobs other than 1 (use {@link runFusionAsync})
  */
 export function runFusion(
   data: MultiViewDataset,
   options: FusionOptions = {},
 ): FusionResult {
+  if (options.nJobs !== undefined && options.nJobs !== 1) {
+    throw new RangeError(
+      `nJobs must be 1 for runFusion, got ${options.nJobs}: ` +
+        "use await runFusionAsync",
+    );
+  }
+  const steps = fusionSteps(data, options);
+  let next = steps.next();
+  while (!next.done) next = steps.next(fitModel(next.value));
+  return next.value;
+}
+
+/**
+ * {@link runFusion} without blocking the caller's thread for long: random
+ * forests grow with `fitAsync` in `nJobs` workers (Web Workers in a
+ * browser), and the event loop gets a turn between fits, so a page stays
+ * responsive. Gives the same result as runFusion for the same options.
+ * @throws as runFusion, by rejecting
+ */
+export async function runFusionAsync(
+  data: MultiViewDataset,
+  options: FusionOptions = {},
+): Promise<FusionResult> {
+  const steps = fusionSteps(data, options);
+  let next = steps.next();
+  while (!next.done) {
+    await new Promise((done) => setTimeout(done, 0));
+    next = steps.next(await fitModelAsync(next.value, options.nJobs ?? 1));
+  }
+  return next.value;
+}
+
+/** A model the experiment needs: the driver fits it and hands it back. */
+interface FitRequest {
+  name: ModelName;
+  settings: ModelSettings;
+  XTrain: Matrix;
+  yTrain: Label[];
+}
+
+function fitModel(r: FitRequest): Classifier {
+  return makeClassifier(r.name, r.settings).fit(r.XTrain, r.yTrain);
+}
+
+async function fitModelAsync(
+  r: FitRequest,
+  nJobs: number,
+): Promise<Classifier> {
+  if (r.name !== "forest") return fitModel(r);
+  const forest = new RandomForestClassifier({
+    ...forestOptions(r.settings),
+    nJobs,
+  });
+  return forest.fitAsync(r.XTrain, r.yTrain);
+}
+
+/**
+ * The experiment as a sequence of fits: it yields each model to fit and
+ * resumes with the fitted model, so one body serves the synchronous and
+ * the asynchronous driver alike.
+ */
+function* fusionSteps(
+  data: MultiViewDataset,
+  options: FusionOptions,
+): Generator<FitRequest, FusionResult, Classifier> {
   const {
     models = ["logistic"],
     backend = "wasm",
@@ -153,27 +226,28 @@ export function runFusion(
   let classes: Label[] = [];
 
   for (const modelName of models) {
-    const fit = (X: Matrix, label: string) => {
+    function* fit(X: Matrix, label: string) {
       onProgress?.(`fitting ${modelName} on ${label} (${X.cols} features)`);
-      return fitOn(modelName, settings, X, s, scale);
-    };
+      return yield* fitOn(modelName, settings, X, s, scale);
+    }
 
     // Baselines: one model per modality, kept for late fusion.
-    const perModality = data.modalities.map((m) => {
+    const perModality: (Fitted & { ms: number })[] = [];
+    for (const m of data.modalities) {
       const t0 = performance.now();
-      const fitted = fit(m.X, `modality ${m.name}`);
+      const fitted = yield* fit(m.X, `modality ${m.name}`);
       const ms = performance.now() - t0;
       results.push(
         row(`modality:${m.name}`, modelName, fitted, s, m.X.cols, ms),
       );
-      return { ...fitted, ms };
-    });
+      perModality.push({ ...fitted, ms });
+    }
     classes = perModality[0].model.classes;
 
     // Early fusion: one model on the concatenated modalities.
     let t0 = performance.now();
     const early = earlyFeatures(data.modalities);
-    const fittedEarly = fit(early, "early fusion");
+    const fittedEarly = yield* fit(early, "early fusion");
     results.push(
       row(
         "early",
@@ -200,7 +274,7 @@ export function runFusion(
     // Cross fusion: modalities plus pairwise products.
     t0 = performance.now();
     const cross = crossFeatures(data.modalities, crossK);
-    const fittedCross = fit(cross, "cross fusion");
+    const fittedCross = yield* fit(cross, "cross fusion");
     results.push(
       row(
         "cross",
@@ -252,13 +326,13 @@ interface Fitted {
   predictions: Label[];
 }
 
-function fitOn(
+function* fitOn(
   name: ModelName,
   settings: ModelSettings,
   X: Matrix,
   s: Split,
   scale: boolean,
-): Fitted {
+): Generator<FitRequest, Fitted, Classifier> {
   let XTrain = takeRows(X, s.train);
   let XTest = takeRows(X, s.test);
   if (scale) {
@@ -266,7 +340,7 @@ function fitOn(
     XTrain = scaler.transform(XTrain);
     XTest = scaler.transform(XTest);
   }
-  const model = makeClassifier(name, settings).fit(XTrain, s.yTrain);
+  const model = yield { name, settings, XTrain, yTrain: s.yTrain };
   return { model, XTest, predictions: model.predict(XTest) };
 }
 
@@ -373,6 +447,7 @@ function checkFusionOptions(o: FusionOptions): void {
     "maxIter",
     "C",
     "nEstimators",
+    "nJobs",
     "onProgress",
   ]);
   if (o.split !== undefined && o.split !== "stratified" && o.split !== "head") {
@@ -381,6 +456,7 @@ function checkFusionOptions(o: FusionOptions): void {
     );
   }
   if (o.scale !== undefined) checkBoolean("scale", o.scale);
+  if (o.nJobs !== undefined) checkNJobs(o.nJobs);
   if (o.crossK !== undefined) checkInteger("crossK", o.crossK, 1);
   if (
     o.models !== undefined &&

@@ -2,7 +2,7 @@
 import type { BackendName } from "../backend.js";
 import type { Label } from "../data/dataset.js";
 import type { Matrix, MatrixLike } from "../data/matrix.js";
-import { RandomForestClassifier } from "./forest.js";
+import { RandomForestClassifier, type RandomForestOptions } from "./forest.js";
 import { LogisticRegression } from "./logistic.js";
 
 /** A fitted-or-not classifier with scikit-learn's method names. */
@@ -34,6 +34,15 @@ export interface ModelSettings {
   nEstimators?: number;
 }
 
+/** The options of the random forest that {@link makeClassifier} builds. */
+export function forestOptions(settings: ModelSettings): RandomForestOptions {
+  return {
+    backend: settings.backend,
+    randomState: settings.seed ?? null,
+    nEstimators: settings.nEstimators,
+  };
+}
+
 /**
  * A new unfitted classifier of the named family.
  * @throws RangeError for an unknown name
@@ -49,13 +58,8 @@ export function makeClassifier(
       C: settings.C,
     });
   }
-  if (name === "forest") {
-    return new RandomForestClassifier({
-      backend: settings.backend,
-      randomState: settings.seed ?? null,
-      nEstimators: settings.nEstimators,
-    });
-  }
+  if (name === "forest")
+    return new RandomForestClassifier(forestOptions(settings));
   throw new RangeError(
     `model must be one of ${MODEL_NAMES.join(", ")}, got ${JSON.stringify(name)}`,
   );

@@ -24,12 +24,12 @@ export interface ForestTask {
   backend: BackendName;
   /** the main thread's compiled module; null for the TS backend */
   module: WebAssembly.Module | null;
-  /** X, nSamples x nFeatures row-major f64 */
-  X: SharedArrayBuffer;
+  /** X, nSamples x nFeatures row-major f64 (shared where the runtime allows) */
+  X: SharedArrayBuffer | ArrayBuffer;
   nSamples: number;
   nFeatures: number;
   /** y, nSamples class indices (i32) */
-  y: SharedArrayBuffer;
+  y: SharedArrayBuffer | ArrayBuffer;
   nClasses: number;
   options: TreeGrowOptions;
   /** the forest's base seed, in [0, 2^32) */

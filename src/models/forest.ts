@@ -75,10 +75,10 @@ export interface RandomForestOptions {
   /** kernels to run: "wasm" (default) or "ts" */
   backend?: BackendName;
   /**
-   * worker threads for `fitAsync` (Node only): an integer >= 1, or
-   * negative as in scikit-learn (-1 = every core, -2 = all but one);
-   * default 1, no workers. The forest is the same for every value.
-   * `fit` runs in the calling thread and accepts only 1.
+   * workers for `fitAsync` (worker threads in Node, module Web Workers in
+   * browsers): an integer >= 1, or negative as in scikit-learn (-1 = every
+   * core, -2 = all but one); default 1, no workers. The forest is the same
+   * for every value. `fit` runs in the calling thread and accepts only 1.
    */
   nJobs?: number;
 }
@@ -129,22 +129,78 @@ export function treeSeed(seed: number, t: number): number {
   return (z ^ (z >>> 16)) >>> 0;
 }
 
-let pool: Promise<typeof import("../parallel/pool.js")> | null = null;
+/**
+ * Where `fitAsync` runs its tasks: Node's worker threads (piscina) or a
+ * browser's module Web Workers. Both are imported on first use, so that
+ * loading this module imports neither piscina nor anything from node:*.
+ */
+interface Parallel {
+  resolveJobs(nJobs: number): number;
+  run(task: ForestTask, threads: number): Promise<ForestTaskResult>;
+  destroy(): Promise<void>;
+}
 
-/** The pool module, imported on first use: Node only (piscina, node:*). */
-function loadPool() {
-  pool ??= import("../parallel/pool.js");
-  return pool;
+let parallel: Promise<Parallel> | null = null;
+
+function isNode(): boolean {
+  return (
+    typeof process !== "undefined" &&
+    typeof process.versions === "object" &&
+    typeof process.versions.node === "string"
+  );
+}
+
+async function nodeParallel(): Promise<Parallel> {
+  const pool = await import("../parallel/pool.js");
+  return {
+    resolveJobs: pool.resolveJobs,
+    run: (task, threads) =>
+      pool.workerPool(threads).run(task) as Promise<ForestTaskResult>,
+    destroy: pool.destroyWorkerPool,
+  };
+}
+
+async function webParallel(): Promise<Parallel> {
+  const pool = await import("../parallel/web-pool.js");
+  return {
+    resolveJobs: (nJobs) =>
+      pool.hasWebWorkers() ? pool.resolveJobs(nJobs) : 1,
+    run: pool.runWebTask,
+    destroy: async () => pool.destroyWebWorkerPool(),
+  };
+}
+
+/** The runtime's workers, imported on first use (retried after a failure). */
+function loadParallel(): Promise<Parallel> {
+  parallel ??= (isNode() ? nodeParallel() : webParallel()).catch((err) => {
+    parallel = null;
+    throw err;
+  });
+  return parallel;
 }
 
 /**
- * Ends the worker threads that `fitAsync` started, now; later parallel
- * fits start new ones. Optional: idle workers never keep the process alive
- * and exit by themselves after 10 s. Does nothing before the first
- * parallel fit.
+ * Ends the workers that `fitAsync` started (worker threads in Node, idle
+ * Web Workers in a browser), now; later parallel fits start new ones.
+ * Optional: in Node idle workers never keep the process alive and exit by
+ * themselves after 10 s. Does nothing before the first parallel fit.
  */
 export async function destroyWorkerPool(): Promise<void> {
-  if (pool) await (await pool).destroyWorkerPool();
+  if (parallel) await (await parallel).destroy();
+}
+
+/**
+ * Training data for workers: SharedArrayBuffers where the runtime has
+ * them (Node; cross-origin isolated pages), so that no worker copies it in
+ * posting; plain ArrayBuffers, copied once per task, elsewhere.
+ */
+function workerBuffer(bytes: number): SharedArrayBuffer | ArrayBuffer {
+  const isolated =
+    (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated !==
+    false;
+  return typeof SharedArrayBuffer === "function" && isolated
+    ? new SharedArrayBuffer(bytes)
+    : new ArrayBuffer(bytes);
 }
 
 /** @throws RangeError unless a nonzero integer */
@@ -323,17 +379,21 @@ export class RandomForestClassifier {
   }
 
   /**
-   * Grows the trees in `nJobs` worker threads (Node only), or in the
-   * calling thread when nJobs resolves to 1. Gives exactly the forest that
-   * `fit` gives with the same randomState.
+   * Grows the trees in `nJobs` workers, or in the calling thread when
+   * nJobs resolves to 1. Gives exactly the forest that `fit` gives with
+   * the same randomState. In Node the workers are worker threads; in a
+   * browser, module Web Workers running dist/models/forest-web-worker.js
+   * (found next to this module), so the page stays responsive while they
+   * work; a runtime with neither grows the trees here.
    *
    * Each worker gets the training data once per fit (X and y copied once
-   * into SharedArrayBuffers that all workers read), instantiates the
+   * into SharedArrayBuffers that all workers read; in a page that is not
+   * cross-origin isolated, copied to each worker instead), instantiates the
    * compiled Wasm module once for its life, copies X into its own Wasm
    * memory and presorts it, then grows every nJobs-th tree. Wasm memory
    * is per worker: nJobs workers hold nJobs copies of the data (see
-   * {@link forestFitBytes}). Workers are pooled across fits and never keep
-   * the process alive (see `destroyWorkerPool`).
+   * {@link forestFitBytes}). Workers are pooled across fits; in Node they
+   * never keep the process alive (see `destroyWorkerPool`).
    * @throws as `fit`, by rejecting; Error when the worker script is not
    *   built (dist/, `npm run build`)
    */
@@ -342,11 +402,13 @@ export class RandomForestClassifier {
     y: readonly Label[] | ArrayLike<Label>,
   ): Promise<this> {
     const f = this.prepare(X, y);
-    const { resolveJobs } = await loadPool();
-    const jobs = Math.min(
-      resolveJobs(this.options.nJobs),
-      this.options.nEstimators,
-    );
+    const jobs =
+      this.options.nJobs === 1
+        ? 1
+        : Math.min(
+            (await loadParallel()).resolveJobs(this.options.nJobs),
+            this.options.nEstimators,
+          );
     const grown =
       jobs === 1 ? this.growHere(f) : await this.growInWorkers(f, jobs);
     this.finish(f, grown);
@@ -399,15 +461,14 @@ export class RandomForestClassifier {
   /** Tree t goes to worker t mod jobs; the trees come back in index order. */
   private async growInWorkers(f: ForestFit, jobs: number): Promise<Grown> {
     const o = this.options;
-    const { workerPool } = await loadPool();
+    const { run } = await loadParallel();
     const n = f.X.rows;
     const K = f.classes.length;
-    const X = new SharedArrayBuffer(8 * f.X.data.length);
+    const X = workerBuffer(8 * f.X.data.length);
     new Float64Array(X).set(f.X.data);
-    const y = new SharedArrayBuffer(4 * n);
+    const y = workerBuffer(4 * n);
     new Int32Array(y).set(f.y);
     const module = o.backend === "wasm" ? wasmModule() : null;
-    const pool = workerPool(jobs);
     const groups = Array.from({ length: jobs }, (_, r) => {
       const trees: number[] = [];
       for (let t = r; t < o.nEstimators; t += jobs) trees.push(t);
@@ -428,7 +489,7 @@ export class RandomForestClassifier {
           trees,
           withSampleCounts: o.oobScore,
         };
-        return pool.run(task) as Promise<ForestTaskResult>;
+        return run(task, jobs);
       }),
     );
     const grown: Grown = { trees: new Array(o.nEstimators), inBag: [] };

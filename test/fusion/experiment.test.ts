@@ -3,7 +3,13 @@ import { describe, expect, it } from "vitest";
 import { matrix } from "../../src/data/matrix.js";
 import { loadMfeat } from "../../src/data/mfeat.js";
 import { makeMultimodal } from "../../src/data/synthetic.js";
-import { runFusion, type FusionResult } from "../../src/fusion/experiment.js";
+import {
+  runFusion,
+  runFusionAsync,
+  type FusionResult,
+} from "../../src/fusion/experiment.js";
+import { destroyWorkerPool } from "../../src/models/forest.js";
+import type { ModelName } from "../../src/models/classifier.js";
 import { crossFeatures, earlyFeatures } from "../../src/fusion/features.js";
 
 const fixture = (name: string) =>
@@ -253,6 +259,37 @@ describe("runFusion errors", () => {
     ).toThrow(/fusion needs at least 2 modalities, got 1/);
     expect(() => runFusion({ ...d, y: d.y.slice(0, 49) })).toThrow(
       /modality image has 50 rows but there are 49 labels/,
+    );
+  });
+});
+
+describe("runFusionAsync", () => {
+  const data = makeMultimodal({ nSamples: 300, seed: 3 });
+  const options = {
+    models: ["logistic", "forest"] as ModelName[],
+    nEstimators: 12,
+    seed: 3,
+  };
+  const withoutTimes = (r: FusionResult) =>
+    r.results.map(({ ms: _, ...rest }) => rest);
+
+  it("gives runFusion's results, forests grown in worker threads", async () => {
+    const serial = runFusion(data, options);
+    const parallel = await runFusionAsync(data, { ...options, nJobs: 2 });
+    expect(withoutTimes(parallel)).toEqual(withoutTimes(serial));
+    expect({ ...parallel, results: [] }).toEqual({ ...serial, results: [] });
+    await destroyWorkerPool();
+  });
+
+  it("when runFusion gets nJobs other than 1 then points to runFusionAsync", () => {
+    expect(() => runFusion(data, { ...options, nJobs: 2 })).toThrow(
+      "nJobs must be 1 for runFusion, got 2: use await runFusionAsync",
+    );
+  });
+
+  it("rejects nJobs 0 with a RangeError", async () => {
+    await expect(runFusionAsync(data, { nJobs: 0 })).rejects.toThrow(
+      "nJobs must be a nonzero integer, got 0",
     );
   });
 });
