@@ -19,7 +19,11 @@ import {
   type VarianceKind,
 } from "../diffusion/samplers.js";
 import { SCHEDULE_KINDS, type ScheduleKind } from "../diffusion/schedule.js";
-import { makeSines, parseSignalsCsv } from "../diffusion/signals.js";
+import {
+  makeSines,
+  parseSignalsCsv,
+  SINE_FAMILY,
+} from "../diffusion/signals.js";
 import { denoisingLoss, trainNoisePredictor } from "../diffusion/train.js";
 import { readTextFile } from "../data/files.js";
 import { Rng } from "../kernels/rng.js";
@@ -373,6 +377,11 @@ function sampleCommand(io: CliIO, setExit: (code: number) => void): Command {
         quality: {
           samples: meanSineResidual(samples.data, L),
           noise: meanSineResidual(noise, L),
+          // what the default training data looks like, for scale
+          sines: meanSineResidual(
+            makeSines(samples.rows, flags.seed + 11, L).data,
+            L,
+          ),
         },
         seconds,
       };
@@ -613,6 +622,8 @@ export function formatTrain(
   );
 }
 
+type SineQuality = { residual: number; unexplained: number; amplitude: number };
+
 interface SampleSummary {
   model: string;
   schedule: string;
@@ -624,8 +635,9 @@ interface SampleSummary {
     fit: { cycles: number; amplitude: number; residual: number };
   }[];
   quality: {
-    samples: { residual: number; unexplained: number };
-    noise: { residual: number; unexplained: number };
+    samples: SineQuality;
+    noise: SineQuality;
+    sines: SineQuality;
   };
   seconds: number;
 }
@@ -655,21 +667,27 @@ export function formatSample(
           { header: "best-fit sine" },
           { header: "residual MSE", align: "right" },
           { header: "unexplained", align: "right" },
+          { header: "amplitude", align: "right" },
         ],
-        [
+        (
           [
-            "samples",
-            s.quality.samples.residual.toFixed(4),
-            s.quality.samples.unexplained.toFixed(4),
-          ],
-          [
-            "pure noise N(0, I)",
-            s.quality.noise.residual.toFixed(4),
-            s.quality.noise.unexplained.toFixed(4),
-          ],
-        ],
+            ["samples", s.quality.samples],
+            ["pure noise N(0, I)", s.quality.noise],
+            [
+              `random sines (A ${SINE_FAMILY.amplitude.join("-")})`,
+              s.quality.sines,
+            ],
+          ] as const
+        ).map(([name, q]) => [
+          name,
+          q.residual.toFixed(4),
+          q.unexplained.toFixed(4),
+          q.amplitude.toFixed(2),
+        ]),
       ),
-      `(mean over signals; "unexplained" is residual / variance of the signal; ${s.seconds.toFixed(2)} s)`,
+      `(mean over signals; "unexplained" is residual / variance of the signal: a flat signal`,
+      ` leaves a small residual too, so read it with the amplitude; the random sines are the`,
+      ` default training family, for scale; ${s.seconds.toFixed(2)} s)`,
     ].join("\n") + "\n"
   );
 }

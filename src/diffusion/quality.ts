@@ -91,18 +91,24 @@ export function sineFit(y: ArrayLike<number>): SineFit {
   return { ...best, unexplained: variance > 0 ? best.residual / variance : 0 };
 }
 
-/** Mean residual and mean unexplained fraction over the rows of X. */
+/**
+ * Mean residual, unexplained fraction and amplitude of the best-fitting
+ * sines over the rows of X. Read the three together: a flat, collapsed
+ * signal has a small residual too, but its amplitude gives it away.
+ */
 export function meanSineResidual(
   data: Float64Array,
   length: number,
-): { residual: number; unexplained: number } {
+): { residual: number; unexplained: number; amplitude: number } {
   const n = data.length / length;
   let residual = 0;
   let unexplained = 0;
+  let amplitude = 0;
   for (let i = 0; i < n; i++) {
     const fit = sineFit(data.subarray(i * length, (i + 1) * length));
     residual += fit.residual / n;
     unexplained += fit.unexplained / n;
+    amplitude += fit.amplitude / n;
   }
-  return { residual, unexplained };
+  return { residual, unexplained, amplitude };
 }

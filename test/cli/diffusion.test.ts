@@ -138,6 +138,9 @@ describe("wasmlearn diffusion train and sample", () => {
     expect(code).toBe(0);
     expect(stdout.match(/^sample \d: best sine/gm)).toHaveLength(2);
     expect(stdout).toMatch(/pure noise N\(0, I\)/);
+    expect(stdout).toMatch(
+      /^random sines \(A 0\.5-1\.5\)\s+0\.0000\s+0\.0000\s+\d\.\d\d$/m,
+    );
     const json = JSON.parse(
       (
         await runCli([
@@ -153,7 +156,13 @@ describe("wasmlearn diffusion train and sample", () => {
     );
     expect(json.samples).toHaveLength(3);
     expect(json.samples[0].values).toHaveLength(100);
-    expect(Object.keys(json.quality)).toEqual(["samples", "noise"]);
+    expect(Object.keys(json.quality)).toEqual(["samples", "noise", "sines"]);
+    for (const q of Object.values(json.quality) as Record<string, number>[])
+      expect(Object.keys(q)).toEqual(["residual", "unexplained", "amplitude"]);
+    // the reference sines are the training family: amplitudes 0.5 to 1.5
+    expect(json.quality.sines.amplitude).toBeGreaterThan(0.5);
+    expect(json.quality.sines.amplitude).toBeLessThan(1.5);
+    expect(json.quality.sines.unexplained).toBeLessThan(1e-6);
   });
 
   it("rejects a missing model file, malformed JSON and a foreign JSON object", async () => {
