@@ -1,5 +1,6 @@
 // The Wasm core's exports, one line per kernel family.
 export { alloc, free } from "./memory";
+export { buildSimd } from "./build";
 export { rngSeed, rngU32, rngUniform, rngNormal } from "./rng";
 export { matmulScratchLength, matmul, matvec } from "./linalg";
 export { logisticLossGrad, logisticDecision } from "./logistic";
