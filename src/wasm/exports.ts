@@ -47,6 +47,12 @@ export interface WasmExports {
     wPtr: number,
     outPtr: number,
   ): void;
+  logisticProba(
+    zPtr: number,
+    nSamples: number,
+    nRows: number,
+    outPtr: number,
+  ): void;
 
   treeXlogx(outPtr: number, n: number): void;
   treePresort(

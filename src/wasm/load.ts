@@ -242,7 +242,10 @@ export async function ready(
   const { build, source } = isOptions(options)
     ? options
     : { build: undefined, source: options };
-  if (build !== undefined) checkBuild(build, "build");
+  if (build !== undefined) {
+    checkBuild(build, "build");
+    if (source === undefined) chooseBuild(build); // throws if SIMD is missing
+  }
   if (!instance) {
     loading ??= (async () => {
       try {
