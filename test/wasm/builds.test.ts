@@ -452,9 +452,9 @@ describe("whole models on each build", () => {
   async function scenarioIn(build: "simd" | "scalar"): Promise<string> {
     const script =
       'import * as wl from "./dist/index.js";' +
-      'import { scenario } from "./test/browser/pages/scenario.js";' +
+      'import * as s from "./test/browser/pages/scenario.js";' +
       "await wl.ready();" +
-      "const result = await scenario(wl, 7);" +
+      "const result = await s.scenario(wl, 7, s.makeDatasets(wl, 7));" +
       "console.log(JSON.stringify({ build: wl.capabilities().build, result }));";
     const { stdout } = await run(
       process.execPath,

@@ -30,7 +30,29 @@ export interface Predictions {
   predictions: (number | string)[];
 }
 
-export function scenario(wl: Api, seed: number): Promise<ScenarioResult>;
+export interface PlainMatrix {
+  rows: number;
+  cols: number;
+  data: number[];
+}
+
+export interface Datasets {
+  binary: { X: PlainMatrix; y: number[] };
+  multi: { X: PlainMatrix; y: number[] };
+  multimodal: {
+    name: string;
+    modalities: { name: string; X: PlainMatrix }[];
+    y: number[];
+  };
+}
+
+export function makeDatasets(wl: Api, seed: number): Datasets;
+
+export function scenario(
+  wl: Api,
+  seed: number,
+  datasets: Datasets,
+): Promise<ScenarioResult>;
 
 export function predictFromJSON(
   wl: Api,
