@@ -13,6 +13,7 @@ export interface ScenarioResult {
   logistic: Outcome & { nIter: number };
   multinomial: Outcome;
   forest: Outcome;
+  entropyForest: Outcome;
   fusion: {
     majority: number;
     results: {
