@@ -7,8 +7,9 @@
 // kernels as scalar coefficients computed by src/diffusion/samplers.ts.
 // Every kernel here is element-wise with the twin's operations in the
 // twin's order (f64x2 lanes only across elements), so results are
-// bit-identical to it. The wrappers have checked every length and every
-// timestep, so the loops below read memory unchecked.
+// bit-identical to it; the scalar build (ASC_FEATURE_SIMD false) runs the
+// element loops only and is bit-identical too. The wrappers have checked
+// every length and every timestep, so the loops below read memory unchecked.
 
 import { rngNormal, rngUniform } from "./rng";
 
@@ -40,15 +41,17 @@ export function diffusionQSample(
 /** out[k] = a x[k] + b y[k] over n elements. */
 @inline
 function axpby(a: f64, xPtr: usize, b: f64, yPtr: usize, outPtr: usize, n: i32): void {
-  const va = f64x2.splat(a);
-  const vb = f64x2.splat(b);
   let k = 0;
-  for (; k + 2 <= n; k += 2) {
-    const o = <usize>k << 3;
-    v128.store(
-      outPtr + o,
-      f64x2.add(f64x2.mul(va, v128.load(xPtr + o)), f64x2.mul(vb, v128.load(yPtr + o))),
-    );
+  if (ASC_FEATURE_SIMD) {
+    const va = f64x2.splat(a);
+    const vb = f64x2.splat(b);
+    for (; k + 2 <= n; k += 2) {
+      const o = <usize>k << 3;
+      v128.store(
+        outPtr + o,
+        f64x2.add(f64x2.mul(va, v128.load(xPtr + o)), f64x2.mul(vb, v128.load(yPtr + o))),
+      );
+    }
   }
   for (; k < n; k++) {
     const o = <usize>k << 3;
@@ -69,13 +72,15 @@ export function diffusionOracleNoise(
   sqrtOneMinusAbar: f64,
   outPtr: usize,
 ): void {
-  const s0 = f64x2.splat(sqrtAbar);
-  const s1 = f64x2.splat(sqrtOneMinusAbar);
   let k = 0;
-  for (; k + 2 <= n; k += 2) {
-    const o = <usize>k << 3;
-    const r = f64x2.sub(v128.load(xPtr + o), f64x2.mul(s0, v128.load(x0Ptr + o)));
-    v128.store(outPtr + o, f64x2.div(r, s1));
+  if (ASC_FEATURE_SIMD) {
+    const s0 = f64x2.splat(sqrtAbar);
+    const s1 = f64x2.splat(sqrtOneMinusAbar);
+    for (; k + 2 <= n; k += 2) {
+      const o = <usize>k << 3;
+      const r = f64x2.sub(v128.load(xPtr + o), f64x2.mul(s0, v128.load(x0Ptr + o)));
+      v128.store(outPtr + o, f64x2.div(r, s1));
+    }
   }
   for (; k < n; k++) {
     const o = <usize>k << 3;
@@ -103,21 +108,23 @@ export function diffusionDdpmStep(
   clip: f64,
   outPtr: usize,
 ): void {
-  const s0 = f64x2.splat(sqrtAbar);
-  const s1 = f64x2.splat(sqrtOneMinusAbar);
-  const a = f64x2.splat(c1);
-  const b = f64x2.splat(c2);
-  const sd = f64x2.splat(sigma);
-  const hi = f64x2.splat(clip);
-  const lo = f64x2.splat(-clip);
   let k = 0;
-  for (; k + 2 <= n; k += 2) {
-    const o = <usize>k << 3;
-    const x = v128.load(xPtr + o);
-    let x0 = f64x2.div(f64x2.sub(x, f64x2.mul(s1, v128.load(epsPtr + o))), s0);
-    x0 = f64x2.min(f64x2.max(x0, lo), hi);
-    const mean = f64x2.add(f64x2.mul(a, x0), f64x2.mul(b, x));
-    v128.store(outPtr + o, f64x2.add(mean, f64x2.mul(sd, v128.load(zPtr + o))));
+  if (ASC_FEATURE_SIMD) {
+    const s0 = f64x2.splat(sqrtAbar);
+    const s1 = f64x2.splat(sqrtOneMinusAbar);
+    const a = f64x2.splat(c1);
+    const b = f64x2.splat(c2);
+    const sd = f64x2.splat(sigma);
+    const hi = f64x2.splat(clip);
+    const lo = f64x2.splat(-clip);
+    for (; k + 2 <= n; k += 2) {
+      const o = <usize>k << 3;
+      const x = v128.load(xPtr + o);
+      let x0 = f64x2.div(f64x2.sub(x, f64x2.mul(s1, v128.load(epsPtr + o))), s0);
+      x0 = f64x2.min(f64x2.max(x0, lo), hi);
+      const mean = f64x2.add(f64x2.mul(a, x0), f64x2.mul(b, x));
+      v128.store(outPtr + o, f64x2.add(mean, f64x2.mul(sd, v128.load(zPtr + o))));
+    }
   }
   for (; k < n; k++) {
     const o = <usize>k << 3;

@@ -5,7 +5,9 @@
 // +0 and gets a[p] * b[p] added for p = 0, 1, 2, ... in turn, each product
 // rounded before the add. No FMA is used (Wasm SIMD has none outside relaxed
 // SIMD), and lanes never sum different p's against each other: SIMD runs
-// across output elements, never along the sum. The wrapper
+// across output elements, never along the sum. The scalar build (no SIMD;
+// ASC_FEATURE_SIMD is false) runs the same sums one element at a time, so
+// it matches the SIMD build and the twin bit for bit too. The wrapper
 // (src/wasm/backend.ts) has checked every length and allocated the scratch,
 // so the loops below load and store without further checks.
 
@@ -69,8 +71,16 @@ function packB( // Goto & van de Geijn 2008, packing of B
     let src = bPtr + ((<usize>pc * <usize>n + <usize>(jc + jr)) << 3);
     if (width == NR) {
       for (let p = 0; p < kc; p++) {
-        v128.store(dstPtr, v128.load(src));
-        v128.store(dstPtr, v128.load(src, 16), 16);
+        if (ASC_FEATURE_SIMD) {
+          v128.store(dstPtr, v128.load(src));
+          v128.store(dstPtr, v128.load(src, 16), 16);
+        } else {
+          // u64, not f64: a copy never touches the bits (NaN payloads).
+          store<u64>(dstPtr, load<u64>(src));
+          store<u64>(dstPtr, load<u64>(src, 8), 8);
+          store<u64>(dstPtr, load<u64>(src, 16), 16);
+          store<u64>(dstPtr, load<u64>(src, 24), 24);
+        }
         src += rowBytes;
         dstPtr += NR << 3;
       }
@@ -145,6 +155,10 @@ function microKernel( // Goto & van de Geijn 2008, GEBP inner kernel
   ldcBytes: usize,
   accumulate: bool,
 ): void {
+  if (!ASC_FEATURE_SIMD) {
+    microKernelScalar(kc, aPanel, bPanel, cPtr, ldcBytes, accumulate);
+    return;
+  }
   const c1Ptr = cPtr + ldcBytes;
   const c2Ptr = c1Ptr + ldcBytes;
   const c3Ptr = c2Ptr + ldcBytes;
@@ -194,6 +208,51 @@ function microKernel( // Goto & van de Geijn 2008, GEBP inner kernel
   v128.store(c2Ptr, c21, 16);
   v128.store(c3Ptr, c30);
   v128.store(c3Ptr, c31, 16);
+}
+
+/**
+ * `microKernel` for the scalar build: the same tile one row at a time.
+ * Every element of C still gets a_ip b_pj added for p = 0, 1, ... in turn,
+ * so the result is the SIMD kernel's to the bit. One row (4 sums) per pass
+ * over the panels keeps the live values within the 16 scalar registers.
+ */
+@inline
+function microKernelScalar(
+  kc: i32,
+  aPanel: usize,
+  bPanel: usize,
+  cPtr: usize,
+  ldcBytes: usize,
+  accumulate: bool,
+): void {
+  for (let i = 0; i < MR; i++) {
+    const ci = cPtr + <usize>i * ldcBytes;
+    let c0 = 0.0;
+    let c1 = 0.0;
+    let c2 = 0.0;
+    let c3 = 0.0;
+    if (accumulate) {
+      c0 = load<f64>(ci);
+      c1 = load<f64>(ci, 8);
+      c2 = load<f64>(ci, 16);
+      c3 = load<f64>(ci, 24);
+    }
+    let a = aPanel + (<usize>i << 3);
+    let b = bPanel;
+    for (let p = 0; p < kc; p++) {
+      const ap = load<f64>(a);
+      c0 += ap * load<f64>(b);
+      c1 += ap * load<f64>(b, 8);
+      c2 += ap * load<f64>(b, 16);
+      c3 += ap * load<f64>(b, 24);
+      a += MR << 3;
+      b += NR << 3;
+    }
+    store<f64>(ci, c0);
+    store<f64>(ci, c1, 8);
+    store<f64>(ci, c2, 16);
+    store<f64>(ci, c3, 24);
+  }
 }
 
 /**
@@ -308,41 +367,46 @@ export function matvec( // twin: src/kernels/linalg.ts matvec
 ): void {
   const rowBytes = <usize>n << 3;
   let i = 0;
-  for (; i + 4 <= m; i += 4) {
-    const r0 = aPtr + <usize>i * rowBytes;
-    const r1 = r0 + rowBytes;
-    const r2 = r1 + rowBytes;
-    const r3 = r2 + rowBytes;
-    let y01 = f64x2.splat(0.0);
-    let y23 = y01;
-    let j = 0;
-    for (; j + 2 <= n; j += 2) {
-      const o = <usize>j << 3;
-      const a0 = v128.load(r0 + o);
-      const a1 = v128.load(r1 + o);
-      const a2 = v128.load(r2 + o);
-      const a3 = v128.load(r3 + o);
-      const x0 = v128.load64_splat(xPtr + o);
-      const x1 = v128.load64_splat(xPtr + o, 8);
-      y01 = f64x2.add(y01, f64x2.mul(i64x2.shuffle(a0, a1, 0, 2), x0));
-      y23 = f64x2.add(y23, f64x2.mul(i64x2.shuffle(a2, a3, 0, 2), x0));
-      y01 = f64x2.add(y01, f64x2.mul(i64x2.shuffle(a0, a1, 1, 3), x1));
-      y23 = f64x2.add(y23, f64x2.mul(i64x2.shuffle(a2, a3, 1, 3), x1));
+  // The scalar build runs every row through the sequential loop at the end,
+  // which is each lane's order here: both builds give the same bits.
+  if (ASC_FEATURE_SIMD) {
+    for (; i + 4 <= m; i += 4) {
+      const r0 = aPtr + <usize>i * rowBytes;
+      const r1 = r0 + rowBytes;
+      const r2 = r1 + rowBytes;
+      const r3 = r2 + rowBytes;
+      let y01 = f64x2.splat(0.0);
+      let y23 = y01;
+      let j = 0;
+      for (; j + 2 <= n; j += 2) {
+        const o = <usize>j << 3;
+        const a0 = v128.load(r0 + o);
+        const a1 = v128.load(r1 + o);
+        const a2 = v128.load(r2 + o);
+        const a3 = v128.load(r3 + o);
+        const x0 = v128.load64_splat(xPtr + o);
+        const x1 = v128.load64_splat(xPtr + o, 8);
+        y01 = f64x2.add(y01, f64x2.mul(i64x2.shuffle(a0, a1, 0, 2), x0));
+        y23 = f64x2.add(y23, f64x2.mul(i64x2.shuffle(a2, a3, 0, 2), x0));
+        y01 = f64x2.add(y01, f64x2.mul(i64x2.shuffle(a0, a1, 1, 3), x1));
+        y23 = f64x2.add(y23, f64x2.mul(i64x2.shuffle(a2, a3, 1, 3), x1));
+      }
+      if (j < n) {
+        const o = <usize>j << 3;
+        const x0 = v128.load64_splat(xPtr + o);
+        const a01 = v128.load64_lane(r1 + o, v128.load64_splat(r0 + o), 1);
+        const a23 = v128.load64_lane(r3 + o, v128.load64_splat(r2 + o), 1);
+        y01 = f64x2.add(y01, f64x2.mul(a01, x0));
+        y23 = f64x2.add(y23, f64x2.mul(a23, x0));
+      }
+      const out = yPtr + (<usize>i << 3);
+      v128.store(out, y01);
+      v128.store(out, y23, 16);
     }
-    if (j < n) {
-      const o = <usize>j << 3;
-      const x0 = v128.load64_splat(xPtr + o);
-      const a01 = v128.load64_lane(r1 + o, v128.load64_splat(r0 + o), 1);
-      const a23 = v128.load64_lane(r3 + o, v128.load64_splat(r2 + o), 1);
-      y01 = f64x2.add(y01, f64x2.mul(a01, x0));
-      y23 = f64x2.add(y23, f64x2.mul(a23, x0));
-    }
-    const out = yPtr + (<usize>i << 3);
-    v128.store(out, y01);
-    v128.store(out, y23, 16);
   }
 
-  // The last m mod 4 rows, one sequential sum each.
+  // The last m mod 4 rows (every row in the scalar build), one sequential
+  // sum each.
   for (; i < m; i++) {
     const r = aPtr + <usize>i * rowBytes;
     let s = 0.0;

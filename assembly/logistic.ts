@@ -109,3 +109,59 @@ export function logisticDecision(
     }
   }
 }
+
+/**
+ * Class probabilities from decision values z (nSamples x nRows) into out
+ * (nSamples x nClasses, nClasses = 2 when nRows = 1). Binary: [1 - p, p]
+ * with p = sigmoid(z) = (z >= 0 ? 1 : e) / (1 + e), e = e^-|z|, which
+ * cannot overflow. Multinomial: softmax(z) with the row's max subtracted;
+ * when the max is +Infinity, the classes at +Infinity share probability 1.
+ * Done in Wasm so that it uses AssemblyScript's exp, the same function in
+ * every engine (the engines' own Math.exp differ in the last bit).
+ * Twin: src/kernels/logistic.ts logisticProba.
+ */
+export function logisticProba(
+  zPtr: usize,
+  nSamples: i32,
+  nRows: i32,
+  outPtr: usize,
+): void {
+  if (nRows == 1) {
+    for (let i = 0; i < nSamples; i++) {
+      const z = load<f64>(zPtr + (<usize>i << 3));
+      const e = Math.exp(-Math.abs(z));
+      const p = (z >= 0 ? 1.0 : e) / (1.0 + e);
+      const out = outPtr + (<usize>i << 4);
+      store<f64>(out, 1.0 - p);
+      store<f64>(out, p, 8);
+    }
+    return;
+  }
+  for (let i = 0; i < nSamples; i++) {
+    const zi = zPtr + ((<usize>i * <usize>nRows) << 3);
+    const oi = outPtr + ((<usize>i * <usize>nRows) << 3);
+    let zMax = -Infinity;
+    for (let c = 0; c < nRows; c++) zMax = max(zMax, load<f64>(zi + (<usize>c << 3)));
+    if (zMax == Infinity) {
+      let n = 0;
+      for (let c = 0; c < nRows; c++) {
+        if (load<f64>(zi + (<usize>c << 3)) == Infinity) n++;
+      }
+      for (let c = 0; c < nRows; c++) {
+        const top = load<f64>(zi + (<usize>c << 3)) == Infinity;
+        store<f64>(oi + (<usize>c << 3), top ? 1.0 / <f64>n : 0.0);
+      }
+      continue;
+    }
+    let sum = 0.0;
+    for (let c = 0; c < nRows; c++) {
+      const e = Math.exp(load<f64>(zi + (<usize>c << 3)) - zMax);
+      store<f64>(oi + (<usize>c << 3), e);
+      sum += e;
+    }
+    for (let c = 0; c < nRows; c++) {
+      const o = oi + (<usize>c << 3);
+      store<f64>(o, load<f64>(o) / sum);
+    }
+  }
+}

@@ -12,7 +12,9 @@
 // Sums run in f64x2 lanes over the input dimension (or over four rows at a
 // time in the backward pass), so results agree with the twin's left-to-right
 // sums within n u sum |terms|, not bit for bit; SiLU calls AssemblyScript's
-// exp, which may differ from V8's by an ulp. The wrapper (src/wasm/mlp.ts)
+// exp, which may differ from V8's by an ulp. The scalar build (ASC_FEATURE_SIMD
+// false) keeps each lane as its own partial sum and combines them in the
+// same order, so it gives the SIMD build's results bit for bit. The wrapper (src/wasm/mlp.ts)
 // has checked every length, so the loops below read memory unchecked.
 
 /** logistic sigmoid 1 / (1 + e^-z); 0 for z < -745, 1 for z > 37. */
@@ -50,18 +52,20 @@ function axpy4(
   x0: usize, x1: usize, x2: usize, x3: usize,
   yPtr: usize, n: i32,
 ): void {
-  const a0 = f64x2.splat(d0);
-  const a1 = f64x2.splat(d1);
-  const a2 = f64x2.splat(d2);
-  const a3 = f64x2.splat(d3);
   let k = 0;
-  for (; k + 2 <= n; k += 2) {
-    const o = <usize>k << 3;
-    let s = f64x2.mul(a0, v128.load(x0 + o));
-    s = f64x2.add(s, f64x2.mul(a1, v128.load(x1 + o)));
-    s = f64x2.add(s, f64x2.mul(a2, v128.load(x2 + o)));
-    s = f64x2.add(s, f64x2.mul(a3, v128.load(x3 + o)));
-    v128.store(yPtr + o, f64x2.add(v128.load(yPtr + o), s));
+  if (ASC_FEATURE_SIMD) {
+    const a0 = f64x2.splat(d0);
+    const a1 = f64x2.splat(d1);
+    const a2 = f64x2.splat(d2);
+    const a3 = f64x2.splat(d3);
+    for (; k + 2 <= n; k += 2) {
+      const o = <usize>k << 3;
+      let s = f64x2.mul(a0, v128.load(x0 + o));
+      s = f64x2.add(s, f64x2.mul(a1, v128.load(x1 + o)));
+      s = f64x2.add(s, f64x2.mul(a2, v128.load(x2 + o)));
+      s = f64x2.add(s, f64x2.mul(a3, v128.load(x3 + o)));
+      v128.store(yPtr + o, f64x2.add(v128.load(yPtr + o), s));
+    }
   }
   for (; k < n; k++) {
     const o = <usize>k << 3;
@@ -75,11 +79,13 @@ function axpy4(
 /** y[k] += d x[k] over n elements. */
 @inline
 function axpy1(d: f64, xPtr: usize, yPtr: usize, n: i32): void {
-  const a = f64x2.splat(d);
   let k = 0;
-  for (; k + 2 <= n; k += 2) {
-    const o = <usize>k << 3;
-    v128.store(yPtr + o, f64x2.add(v128.load(yPtr + o), f64x2.mul(a, v128.load(xPtr + o))));
+  if (ASC_FEATURE_SIMD) {
+    const a = f64x2.splat(d);
+    for (; k + 2 <= n; k += 2) {
+      const o = <usize>k << 3;
+      v128.store(yPtr + o, f64x2.add(v128.load(yPtr + o), f64x2.mul(a, v128.load(xPtr + o))));
+    }
   }
   for (; k < n; k++) {
     const o = <usize>k << 3;
@@ -106,23 +112,50 @@ function denseForward(
       const w1 = w0 + rowIn;
       const w2 = w1 + rowIn;
       const w3 = w2 + rowIn;
-      let s0 = f64x2.splat(0);
-      let s1 = f64x2.splat(0);
-      let s2 = f64x2.splat(0);
-      let s3 = f64x2.splat(0);
       let k = 0;
-      for (; k + 2 <= nIn; k += 2) {
-        const off = <usize>k << 3;
-        const x = v128.load(ai + off);
-        s0 = f64x2.add(s0, f64x2.mul(x, v128.load(w0 + off)));
-        s1 = f64x2.add(s1, f64x2.mul(x, v128.load(w1 + off)));
-        s2 = f64x2.add(s2, f64x2.mul(x, v128.load(w2 + off)));
-        s3 = f64x2.add(s3, f64x2.mul(x, v128.load(w3 + off)));
+      let r0 = 0.0;
+      let r1 = 0.0;
+      let r2 = 0.0;
+      let r3 = 0.0;
+      if (ASC_FEATURE_SIMD) {
+        let s0 = f64x2.splat(0);
+        let s1 = f64x2.splat(0);
+        let s2 = f64x2.splat(0);
+        let s3 = f64x2.splat(0);
+        for (; k + 2 <= nIn; k += 2) {
+          const off = <usize>k << 3;
+          const x = v128.load(ai + off);
+          s0 = f64x2.add(s0, f64x2.mul(x, v128.load(w0 + off)));
+          s1 = f64x2.add(s1, f64x2.mul(x, v128.load(w1 + off)));
+          s2 = f64x2.add(s2, f64x2.mul(x, v128.load(w2 + off)));
+          s3 = f64x2.add(s3, f64x2.mul(x, v128.load(w3 + off)));
+        }
+        r0 = f64x2.extract_lane(s0, 0) + f64x2.extract_lane(s0, 1);
+        r1 = f64x2.extract_lane(s1, 0) + f64x2.extract_lane(s1, 1);
+        r2 = f64x2.extract_lane(s2, 0) + f64x2.extract_lane(s2, 1);
+        r3 = f64x2.extract_lane(s3, 0) + f64x2.extract_lane(s3, 1);
+      } else {
+        // Even and odd k in separate sums: the two lanes above.
+        let e0 = 0.0, e1 = 0.0, e2 = 0.0, e3 = 0.0;
+        let o0 = 0.0, o1 = 0.0, o2 = 0.0, o3 = 0.0;
+        for (; k + 2 <= nIn; k += 2) {
+          const off = <usize>k << 3;
+          const xe = load<f64>(ai + off);
+          const xo = load<f64>(ai + off, 8);
+          e0 += xe * load<f64>(w0 + off);
+          o0 += xo * load<f64>(w0 + off, 8);
+          e1 += xe * load<f64>(w1 + off);
+          o1 += xo * load<f64>(w1 + off, 8);
+          e2 += xe * load<f64>(w2 + off);
+          o2 += xo * load<f64>(w2 + off, 8);
+          e3 += xe * load<f64>(w3 + off);
+          o3 += xo * load<f64>(w3 + off, 8);
+        }
+        r0 = e0 + o0;
+        r1 = e1 + o1;
+        r2 = e2 + o2;
+        r3 = e3 + o3;
       }
-      let r0 = f64x2.extract_lane(s0, 0) + f64x2.extract_lane(s0, 1);
-      let r1 = f64x2.extract_lane(s1, 0) + f64x2.extract_lane(s1, 1);
-      let r2 = f64x2.extract_lane(s2, 0) + f64x2.extract_lane(s2, 1);
-      let r3 = f64x2.extract_lane(s3, 0) + f64x2.extract_lane(s3, 1);
       if (k < nIn) {
         const off = <usize>k << 3;
         const x = load<f64>(ai + off);
@@ -303,27 +336,29 @@ export function mlpAdam(
   correction1: f64,
   correction2: f64,
 ): void {
-  const b1 = f64x2.splat(beta1);
-  const b2 = f64x2.splat(beta2);
-  const a1 = f64x2.splat(1.0 - beta1);
-  const a2 = f64x2.splat(1.0 - beta2);
-  const c1 = f64x2.splat(correction1);
-  const c2 = f64x2.splat(correction2);
-  const lr = f64x2.splat(learningRate);
-  const eps = f64x2.splat(epsilon);
   let p = 0;
-  for (; p + 2 <= n; p += 2) {
-    const o = <usize>p << 3;
-    const g = v128.load(gradPtr + o);
-    const m = f64x2.add(f64x2.mul(b1, v128.load(mPtr + o)), f64x2.mul(a1, g));
-    const v = f64x2.add(f64x2.mul(b2, v128.load(vPtr + o)), f64x2.mul(a2, f64x2.mul(g, g)));
-    v128.store(mPtr + o, m);
-    v128.store(vPtr + o, v);
-    const step = f64x2.div(
-      f64x2.mul(lr, f64x2.div(m, c1)),
-      f64x2.add(f64x2.sqrt(f64x2.div(v, c2)), eps),
-    );
-    v128.store(paramsPtr + o, f64x2.sub(v128.load(paramsPtr + o), step));
+  if (ASC_FEATURE_SIMD) {
+    const b1 = f64x2.splat(beta1);
+    const b2 = f64x2.splat(beta2);
+    const a1 = f64x2.splat(1.0 - beta1);
+    const a2 = f64x2.splat(1.0 - beta2);
+    const c1 = f64x2.splat(correction1);
+    const c2 = f64x2.splat(correction2);
+    const lr = f64x2.splat(learningRate);
+    const eps = f64x2.splat(epsilon);
+    for (; p + 2 <= n; p += 2) {
+      const o = <usize>p << 3;
+      const g = v128.load(gradPtr + o);
+      const m = f64x2.add(f64x2.mul(b1, v128.load(mPtr + o)), f64x2.mul(a1, g));
+      const v = f64x2.add(f64x2.mul(b2, v128.load(vPtr + o)), f64x2.mul(a2, f64x2.mul(g, g)));
+      v128.store(mPtr + o, m);
+      v128.store(vPtr + o, v);
+      const step = f64x2.div(
+        f64x2.mul(lr, f64x2.div(m, c1)),
+        f64x2.add(f64x2.sqrt(f64x2.div(v, c2)), eps),
+      );
+      v128.store(paramsPtr + o, f64x2.sub(v128.load(paramsPtr + o), step));
+    }
   }
   for (; p < n; p++) {
     const o = <usize>p << 3;

@@ -16,9 +16,6 @@
 
 import { rngSeed, rngUniform } from "./rng";
 
-// Math.log of the host, so that entropies match the TS twin bit for bit.
-@external("env", "Math.log")
-declare function hostLog(x: f64): f64;
 
 // Values closer than this count as equal when looking for split points, as
 // in scikit-learn's splitter (FEATURE_THRESHOLD there).
@@ -65,10 +62,102 @@ function stF64(base: usize, i: i32, v: f64): void {
   store<f64>(base + (<usize>i << 3), v);
 }
 
-/** Writes k ln k for k = 0..n to `outPtr` (0 ln 0 = 0); see src/kernels/tree.ts. */
+// Double-double arithmetic (Dekker 1971) for treeXlogx: a value is hi + lo,
+// about 106 bits. Each helper returns hi and leaves lo in `ddLo`, as the
+// twin (src/kernels/tree.ts) does, operation for operation.
+const SPLITTER: f64 = 134217729; // 2^27 + 1, Veltkamp's splitting constant
+const ATANH_CUTOFF: f64 = 1.925929944387236e-34; // 2^-112
+let ddLo: f64 = 0;
+
+/** hi + lo = a + b exactly (Knuth's two-sum). */
+@inline
+function twoSum(a: f64, b: f64): f64 {
+  const s = a + b;
+  const v = s - a;
+  ddLo = a - (s - v) + (b - v);
+  return s;
+}
+
+/** hi + lo = a b exactly (Dekker's product with Veltkamp's split). */
+@inline
+function twoProd(a: f64, b: f64): f64 {
+  const p = a * b;
+  let t = SPLITTER * a;
+  const ah = t - (t - a);
+  const al = a - ah;
+  t = SPLITTER * b;
+  const bh = t - (t - b);
+  const bl = b - bh;
+  ddLo = ah * bh - p + ah * bl + al * bh + al * bl;
+  return p;
+}
+
+/** (ah + al) + (bh + bl), to about 106 bits. */
+@inline
+function ddAdd(ah: f64, al: f64, bh: f64, bl: f64): f64 {
+  const s = twoSum(ah, bh);
+  const e = ddLo + al + bl;
+  const hi = s + e;
+  ddLo = e - (hi - s);
+  return hi;
+}
+
+/** (ah + al) (bh + bl), to about 106 bits. */
+@inline
+function ddMul(ah: f64, al: f64, bh: f64, bl: f64): f64 {
+  const p = twoProd(ah, bh);
+  const e = ddLo + (ah * bl + al * bh);
+  const hi = p + e;
+  ddLo = e - (hi - p);
+  return hi;
+}
+
+/** (ah + al) / d for an integer d < 2^53, to about 106 bits. */
+@inline
+function ddDivInt(ah: f64, al: f64, d: f64): f64 {
+  const q1 = ah / d;
+  const p = twoProd(q1, d);
+  const r = ah - p - ddLo + al;
+  const q2 = r / d;
+  const hi = q1 + q2;
+  ddLo = q2 - (hi - q1);
+  return hi;
+}
+
+/**
+ * Writes k ln k for k = 0..n to `outPtr` (0 ln 0 = 0), ln k summed in
+ * double-double as ln(k - 1) + 2 atanh(1 / (2k - 1)) and rounded once:
+ * the same bits in every engine, unlike the hosts' Math.log. Twin and
+ * error analysis: src/kernels/tree.ts treeXlogx.
+ */
 export function treeXlogx(outPtr: usize, n: i32): void {
   stF64(outPtr, 0, 0.0);
-  for (let k = 1; k <= n; k++) stF64(outPtr, k, <f64>k * hostLog(<f64>k));
+  let lnHi = 0.0;
+  let lnLo = 0.0;
+  for (let k = 1; k <= n; k++) {
+    if (k > 1) {
+      const q = <f64>(2 * k - 1);
+      const sHi = 1.0 / q;
+      const qs = twoProd(q, sHi);
+      const sLo = (1.0 - qs - ddLo) / q;
+      const s2Hi = ddMul(sHi, sLo, sHi, sLo);
+      const s2Lo = ddLo;
+      let pHi = sHi;
+      let pLo = sLo;
+      let sumHi = sHi;
+      let sumLo = sLo;
+      for (let j = 1; pHi > ATANH_CUTOFF; j++) {
+        pHi = ddMul(pHi, pLo, s2Hi, s2Lo);
+        pLo = ddLo;
+        const tHi = ddDivInt(pHi, pLo, <f64>(2 * j + 1));
+        sumHi = ddAdd(sumHi, sumLo, tHi, ddLo);
+        sumLo = ddLo;
+      }
+      lnHi = ddAdd(lnHi, lnLo, 2.0 * sumHi, 2.0 * sumLo);
+      lnLo = ddLo;
+    }
+    stF64(outPtr, k, <f64>k * (lnHi + lnLo));
+  }
 }
 
 /**

@@ -132,6 +132,11 @@ export interface Backend {
   /** Decision values X W^T + b (nSamples x nRows, row-major). */
   logisticDecision(X: Matrix, nRows: number, w: Float64Array): Float64Array;
   /**
+   * Class probabilities from decision values z (nSamples x nRows):
+   * nSamples x 2 when nRows = 1 (sigmoid), else nSamples x nRows (softmax).
+   */
+  logisticProba(z: Float64Array, nSamples: number, nRows: number): Float64Array;
+  /**
    * Prepares X (nSamples x nFeatures) and y (class index per sample, in
    * [0, nClasses)) for growing trees.
    */

@@ -7,7 +7,10 @@
  * (`backend: "wasm"`) or in plain TypeScript (`backend: "ts"`). In a
  * browser, `await ready()` before the first fit.
  */
-export { ready, WasmLoadError } from "./wasm/load.js";
+export { ready, WasmLoadError, WASM_BUILDS } from "./wasm/load.js";
+export type { ReadyOptions, WasmBuild, WasmSource } from "./wasm/load.js";
+export { capabilities } from "./wasm/capabilities.js";
+export type { Capabilities } from "./wasm/capabilities.js";
 export { WasmMemoryError } from "./wasm/memory.js";
 export { getBackend, BACKENDS } from "./backend.js";
 export type {

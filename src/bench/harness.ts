@@ -6,6 +6,7 @@
  * Runs in Node and in browsers: nothing here imports a Node module.
  */
 import type { BackendName } from "../backend.js";
+import { currentBuild, simdSupported, type WasmBuild } from "../wasm/load.js";
 
 /** What `BenchCase.work` counts; throughput is work per second. */
 export type ThroughputUnit = "GFLOPS" | "rows/s" | "MB/s" | "calls/s";
@@ -244,54 +245,25 @@ export interface BenchEnv {
   readonly node: string | null;
   /** Whether this engine validates a module using 128-bit SIMD. */
   readonly simd: boolean;
+  /** The build of the Wasm core that ran: SIMD or scalar (null: none). */
+  readonly build: WasmBuild | null;
   /** Logical cores available, null when the platform does not say. */
   readonly cores: number | null;
 }
 
-// The smallest module that uses SIMD: one function () -> v128 whose body is
-// v128.const 0 (opcode 0xfd 0x0c, then 16 immediate bytes).
-const SIMD_PROBE = new Uint8Array([
-  0x00,
-  0x61,
-  0x73,
-  0x6d,
-  0x01,
-  0x00,
-  0x00,
-  0x00, // "\0asm", version 1
-  0x01,
-  0x05,
-  0x01,
-  0x60,
-  0x00,
-  0x01,
-  0x7b, // type section: () -> v128
-  0x03,
-  0x02,
-  0x01,
-  0x00, // function section: one function of type 0
-  0x0a,
-  0x16,
-  0x01,
-  0x14,
-  0x00,
-  0xfd,
-  0x0c, // code: no locals, v128.const
-  ...new Array<number>(16).fill(0),
-  0x0b, // end
-]);
-
-/** Node version, SIMD support and core count of the running engine. */
+/**
+ * Node version, SIMD support, core count of the running engine, and the
+ * build of the Wasm core that ran (null if none was loaded).
+ */
 export function benchEnv(): BenchEnv {
   const proc = typeof process === "undefined" ? undefined : process;
   const node = proc?.versions?.node ? proc.version : null;
-  let simd = false;
-  try {
-    simd = WebAssembly.validate(SIMD_PROBE);
-  } catch {
-    simd = false;
-  }
-  return { node, simd, cores: coreCount(proc) };
+  return {
+    node,
+    simd: simdSupported(),
+    build: currentBuild(),
+    cores: coreCount(proc),
+  };
 }
 
 function coreCount(proc: NodeJS.Process | undefined): number | null {

@@ -233,7 +233,12 @@ function formatThroughput(v: number, unit: string): string {
 /** The report: environment, one table row per case, a speed-up chart. */
 export function formatBench(
   report: BenchReport,
-  env: { node: string | null; simd: boolean; cores: number | null },
+  env: {
+    node: string | null;
+    simd: boolean;
+    build?: "simd" | "scalar" | null;
+    cores: number | null;
+  },
   io: Pick<CliIO, "columns" | "color">,
   seconds: number,
 ): string {
@@ -281,7 +286,9 @@ export function formatBench(
   );
   return (
     [
-      `node ${env.node ?? "n/a"}, wasm simd ${env.simd ? "yes" : "no"}, ${env.cores ?? "?"} cores`,
+      `node ${env.node ?? "n/a"}, wasm simd ${env.simd ? "yes" : "no"}` +
+        (env.build === "scalar" ? " (scalar build loaded)" : "") +
+        `, ${env.cores ?? "?"} cores`,
       "median time per run of each backend, measured interleaved; speed-up = ts / wasm",
       "",
       table,

@@ -6,7 +6,12 @@ import type {
   TreeBuilder,
   TreeGrowOptions,
 } from "../backend.js";
-import { checkDecisionData, checkLogisticData, checkParams } from "./checks.js";
+import {
+  checkDecisionData,
+  checkLogisticData,
+  checkParams,
+  checkProbaData,
+} from "./checks.js";
 import { checkNetwork, checkQSample } from "../diffusion/session.js";
 import type { Matrix } from "../data/matrix.js";
 import * as diffusion from "./diffusion.js";
@@ -154,6 +159,12 @@ export const tsBackend: Backend = {
     checkParams(w, nRows * (X.cols + 1));
     const out = new Float64Array(X.rows * nRows);
     logistic.logisticDecision(X.data, X.rows, X.cols, nRows, w, out);
+    return out;
+  },
+  logisticProba(z, nSamples, nRows) {
+    checkProbaData(z, nSamples, nRows);
+    const out = new Float64Array(nSamples * (nRows === 1 ? 2 : nRows));
+    logistic.logisticProba(z, nSamples, nRows, out);
     return out;
   },
   treeBuilder,

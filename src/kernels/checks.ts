@@ -60,6 +60,29 @@ export function checkDecisionData(X: Matrix, nRows: number): void {
   }
 }
 
+/**
+ * Checks the decision values given to `logisticProba`.
+ * @throws RangeError for a bad nSamples or nRows, or unless z holds
+ *   nSamples * nRows values
+ */
+export function checkProbaData(
+  z: Float64Array,
+  nSamples: number,
+  nRows: number,
+): void {
+  if (!Number.isInteger(nRows) || nRows < 1) {
+    throw new RangeError(`nRows must be an integer >= 1, got ${nRows}`);
+  }
+  if (!Number.isInteger(nSamples) || nSamples < 0) {
+    throw new RangeError(`nSamples must be an integer >= 0, got ${nSamples}`);
+  }
+  if (z.length !== nSamples * nRows) {
+    throw new RangeError(
+      `z must have nSamples * nRows = ${nSamples * nRows} values, got ${z.length}`,
+    );
+  }
+}
+
 /** @throws RangeError unless `w` holds exactly `nParams` parameters */
 export function checkParams(
   w: Float64Array,

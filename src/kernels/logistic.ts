@@ -99,9 +99,47 @@ export function logisticDecision(
   }
 }
 
-/** 1 / (1 + e^-z), evaluated on the side that cannot overflow. */
-export function sigmoid(z: number): number {
-  if (z >= 0) return 1 / (1 + Math.exp(-z));
-  const e = Math.exp(z);
-  return e / (1 + e);
+/**
+ * Class probabilities from decision values z (nSamples x nRows) into out
+ * (nSamples x nClasses, nClasses = 2 when nRows = 1): [1 - p, p] with
+ * p = sigmoid(z) evaluated on the side that cannot overflow, or softmax(z)
+ * with the row's max subtracted; when the max is +Infinity the classes at
+ * +Infinity share probability 1. Uses the engine's Math.exp, which differs
+ * between engines (and from the Wasm kernel's exp) in the last bit.
+ */
+export function logisticProba(
+  z: Float64Array,
+  nSamples: number,
+  nRows: number,
+  out: Float64Array,
+): void {
+  if (nRows === 1) {
+    for (let i = 0; i < nSamples; i++) {
+      const e = Math.exp(-Math.abs(z[i]));
+      const p = (z[i] >= 0 ? 1 : e) / (1 + e);
+      out[2 * i] = 1 - p;
+      out[2 * i + 1] = p;
+    }
+    return;
+  }
+  const K = nRows;
+  for (let i = 0; i < nSamples; i++) {
+    let zMax = -Infinity;
+    for (let c = 0; c < K; c++) zMax = Math.max(zMax, z[i * K + c]);
+    if (zMax === Infinity) {
+      let n = 0;
+      for (let c = 0; c < K; c++) n += z[i * K + c] === Infinity ? 1 : 0;
+      for (let c = 0; c < K; c++) {
+        out[i * K + c] = z[i * K + c] === Infinity ? 1 / n : 0;
+      }
+      continue;
+    }
+    let sum = 0;
+    for (let c = 0; c < K; c++) {
+      const e = Math.exp(z[i * K + c] - zMax);
+      out[i * K + c] = e;
+      sum += e;
+    }
+    for (let c = 0; c < K; c++) out[i * K + c] /= sum;
+  }
 }

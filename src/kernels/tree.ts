@@ -19,10 +19,104 @@ export const TREE_LEAF = -1;
 /** Feature and threshold of a leaf. */
 export const TREE_UNDEFINED = -2;
 
-/** Writes k ln k for k = 0..n to `out` (0 ln 0 = 0). */
+// Double-double arithmetic (Dekker 1971): a value is hi + lo with
+// |lo| <= ulp(hi) / 2, about 106 bits. Each helper returns hi and leaves
+// lo in `ddLo`, exactly as assembly/tree.ts does, so both twins perform
+// the same IEEE operations and get the same bits in every engine.
+const SPLITTER = 134217729; // 2^27 + 1, Veltkamp's splitting constant
+/** Series terms of atanh below this no longer change ln k. */
+const ATANH_CUTOFF = 1.925929944387236e-34; // 2^-112
+let ddLo = 0;
+
+/** hi + lo = a + b exactly (Knuth's two-sum). */
+function twoSum(a: number, b: number): number {
+  const s = a + b;
+  const v = s - a;
+  ddLo = a - (s - v) + (b - v);
+  return s;
+}
+
+/** hi + lo = a b exactly (Dekker's product with Veltkamp's split). */
+function twoProd(a: number, b: number): number {
+  const p = a * b;
+  let t = SPLITTER * a;
+  const ah = t - (t - a);
+  const al = a - ah;
+  t = SPLITTER * b;
+  const bh = t - (t - b);
+  const bl = b - bh;
+  ddLo = ah * bh - p + ah * bl + al * bh + al * bl;
+  return p;
+}
+
+/** (ah + al) + (bh + bl), to about 106 bits. */
+function ddAdd(ah: number, al: number, bh: number, bl: number): number {
+  const s = twoSum(ah, bh);
+  const e = ddLo + al + bl;
+  const hi = s + e;
+  ddLo = e - (hi - s);
+  return hi;
+}
+
+/** (ah + al) (bh + bl), to about 106 bits. */
+function ddMul(ah: number, al: number, bh: number, bl: number): number {
+  const p = twoProd(ah, bh);
+  const e = ddLo + (ah * bl + al * bh);
+  const hi = p + e;
+  ddLo = e - (hi - p);
+  return hi;
+}
+
+/** (ah + al) / d for an integer d < 2^53, to about 106 bits. */
+function ddDivInt(ah: number, al: number, d: number): number {
+  const q1 = ah / d;
+  const p = twoProd(q1, d);
+  const r = ah - p - ddLo + al; // the remainder, exact up to al's rounding
+  const q2 = r / d;
+  const hi = q1 + q2;
+  ddLo = q2 - (hi - q1);
+  return hi;
+}
+
+/**
+ * Writes k ln k for k = 0..n to `out` (0 ln 0 = 0). ln k is summed in
+ * double-double as ln(k - 1) + 2 atanh(1 / (2k - 1)), with atanh's series
+ * s + s^3/3 + s^5/5 + ... run until a term falls below 2^-112, then
+ * rounded once; so it is the correctly rounded ln k except within ~1e-24
+ * relative of a tie, and the same in every engine. Math.log is not: V8 in
+ * Node 20 and in Chromium 156 differ in the last bit on some integers
+ * (Math.log(3) is 1.0986122886681096 in Node 20, 1.0986122886681098
+ * correctly rounded), which changed entropy trees between them.
+ */
 export function treeXlogx(out: Float64Array, n: number): void {
   out[0] = 0;
-  for (let k = 1; k <= n; k++) out[k] = k * Math.log(k);
+  let lnHi = 0;
+  let lnLo = 0;
+  for (let k = 1; k <= n; k++) {
+    if (k > 1) {
+      const q = 2 * k - 1;
+      // s = 1 / q and s^2 in double-double; powers s^(2j+1) by ddMul.
+      const sHi = 1 / q;
+      const qs = twoProd(q, sHi);
+      const sLo = (1 - qs - ddLo) / q;
+      const s2Hi = ddMul(sHi, sLo, sHi, sLo);
+      const s2Lo = ddLo;
+      let pHi = sHi;
+      let pLo = sLo;
+      let sumHi = sHi;
+      let sumLo = sLo;
+      for (let j = 1; pHi > ATANH_CUTOFF; j++) {
+        pHi = ddMul(pHi, pLo, s2Hi, s2Lo);
+        pLo = ddLo;
+        const tHi = ddDivInt(pHi, pLo, 2 * j + 1);
+        sumHi = ddAdd(sumHi, sumLo, tHi, ddLo);
+        sumLo = ddLo;
+      }
+      lnHi = ddAdd(lnHi, lnLo, 2 * sumHi, 2 * sumLo);
+      lnLo = ddLo;
+    }
+    out[k] = k * (lnHi + lnLo);
+  }
 }
 
 /**

@@ -15,7 +15,6 @@ import {
   type MatrixLike,
 } from "../data/matrix.js";
 import { DataError, NotFittedError } from "../errors.js";
-import { sigmoid } from "../kernels/logistic.js";
 import { DEFAULT_FTOL, minimizeLbfgs } from "../optim/lbfgs.js";
 import {
   checkBackend,
@@ -227,38 +226,20 @@ export class LogisticRegression {
     return matrix(Xm.rows, m.nRows, z);
   }
 
-  /** Class probabilities, nSamples x nClasses in the order of `classes`; rows sum to 1. */
+  /**
+   * Class probabilities, nSamples x nClasses in the order of `classes`;
+   * rows sum to 1. With the wasm backend they are the same bits in every
+   * JavaScript engine (Node, browsers): the exp runs in Wasm.
+   */
   predictProba(X: MatrixLike): Matrix {
     const m = this.model();
     const z = this.decisionFunction(X);
-    const K = m.classes.length;
-    const out = new Float64Array(z.rows * K);
-    for (let i = 0; i < z.rows; i++) {
-      if (m.nRows === 1) {
-        const p = sigmoid(z.data[i]);
-        out[2 * i] = 1 - p;
-        out[2 * i + 1] = p;
-        continue;
-      }
-      let zMax = -Infinity;
-      for (let c = 0; c < K; c++) zMax = Math.max(zMax, z.data[i * K + c]);
-      if (zMax === Infinity) {
-        // overflowed decision values: the classes at +Infinity share it all
-        let n = 0;
-        for (let c = 0; c < K; c++) n += z.data[i * K + c] === Infinity ? 1 : 0;
-        for (let c = 0; c < K; c++)
-          out[i * K + c] = z.data[i * K + c] === Infinity ? 1 / n : 0;
-        continue;
-      }
-      let sum = 0;
-      for (let c = 0; c < K; c++) {
-        const e = Math.exp(z.data[i * K + c] - zMax);
-        out[i * K + c] = e;
-        sum += e;
-      }
-      for (let c = 0; c < K; c++) out[i * K + c] /= sum;
-    }
-    return matrix(z.rows, K, out);
+    const proba = getBackend(this.options.backend).logisticProba(
+      z.data,
+      z.rows,
+      m.nRows,
+    );
+    return matrix(z.rows, m.classes.length, proba);
   }
 
   /** The most probable class of each row (ties to the first class). */

@@ -9,6 +9,7 @@ import {
   checkDecisionData,
   checkLogisticData,
   checkParams,
+  checkProbaData,
 } from "../kernels/checks.js";
 import type { Matrix } from "../data/matrix.js";
 import { WasmArena, withArena } from "./memory.js";
@@ -146,12 +147,28 @@ function logisticDecision(
   });
 }
 
+function logisticProba(
+  z: Float64Array,
+  nSamples: number,
+  nRows: number,
+): Float64Array {
+  checkProbaData(z, nSamples, nRows);
+  const nClasses = nRows === 1 ? 2 : nRows;
+  return withArena("logisticProba", (arena) => {
+    const zPtr = arena.copyIn(z, "decision values");
+    const outPtr = arena.allocF64(nSamples * nClasses, "probabilities");
+    arena.exports.logisticProba(zPtr, nSamples, nRows, outPtr);
+    return arena.copyOutF64(outPtr, nSamples * nClasses);
+  });
+}
+
 export const wasmBackend: Backend = {
   name: "wasm",
   matmul,
   matvec,
   logisticProblem,
   logisticDecision,
+  logisticProba,
   treeBuilder,
   forestProba,
   diffusionQSample,

@@ -1,5 +1,6 @@
 /**
- * The raw exports of build/release.wasm. Pointers and lengths are plain
+ * The raw exports of build/release.wasm and build/release-scalar.wasm
+ * (the same names and signatures in both). Pointers and lengths are plain
  * numbers: pointers are byte offsets into `memory`, `n`-style arguments
  * count elements. See assembly/ for what each kernel computes.
  */
@@ -7,6 +8,8 @@ export interface WasmExports {
   memory: WebAssembly.Memory;
   alloc(byteLength: number): number;
   free(ptr: number): void;
+  /** 1 in the SIMD build, 0 in the scalar build. */
+  buildSimd(): number;
 
   rngSeed(statePtr: number, seed: number): void;
   rngU32(statePtr: number, outPtr: number, n: number): void;
@@ -42,6 +45,12 @@ export interface WasmExports {
     nFeatures: number,
     nRows: number,
     wPtr: number,
+    outPtr: number,
+  ): void;
+  logisticProba(
+    zPtr: number,
+    nSamples: number,
+    nRows: number,
     outPtr: number,
   ): void;
 

@@ -1,24 +1,116 @@
 /**
  * Loading the Wasm core in Node and in browsers.
  *
+ * There are two builds of the same kernels: `build/release.wasm` uses
+ * Wasm SIMD (f64x2), `build/release-scalar.wasm` does not, for runtimes
+ * without SIMD. They give bit-identical results (test/wasm/builds.test.ts);
+ * the SIMD one is faster. The loader picks the SIMD build where the runtime
+ * validates a SIMD module, unless told otherwise by `ready({ build })` or,
+ * in Node, the WASMLEARN_WASM_BUILD environment variable.
+ *
  * The module is compiled once and instantiated once per thread. In Node the
- * first kernel call loads it synchronously from `build/release.wasm` if
- * `ready()` was not awaited; in a browser `await ready()` must come first.
+ * first kernel call loads it synchronously if `ready()` was not awaited; in
+ * a browser `await ready()` must come first.
  */
 import type { WasmExports } from "./exports.js";
 
 /** Where the module comes from: a URL, raw bytes or a compiled module. */
 export type WasmSource = string | URL | BufferSource | WebAssembly.Module;
 
-const DEFAULT_URL = new URL("../../build/release.wasm", import.meta.url);
+/** The two builds of the Wasm core: with Wasm SIMD, or without. */
+export type WasmBuild = "simd" | "scalar";
+
+/** The builds `ready({ build })` accepts. */
+export const WASM_BUILDS: readonly WasmBuild[] = ["simd", "scalar"];
+
+/** Options of `ready()`. */
+export interface ReadyOptions {
+  /**
+   * Which build to load; default: "simd" where the runtime supports Wasm
+   * SIMD, else "scalar" (in Node, WASMLEARN_WASM_BUILD overrides the
+   * default). Ignored when `source` is given.
+   */
+  build?: WasmBuild;
+  /** Load from here instead of the package's own `build/` files. */
+  source?: WasmSource;
+}
+
+// Written out literally, with import.meta.url, so that bundlers (Vite,
+// webpack, esbuild with a plugin) find the files and ship them.
+const SIMD_URL = new URL("../../build/release.wasm", import.meta.url);
+const SCALAR_URL = new URL("../../build/release-scalar.wasm", import.meta.url);
+
+/**
+ * The smallest module that needs SIMD: one function returning
+ * i8x16.splat(i32.const 0). Runtimes without SIMD reject it.
+ */
+// prettier-ignore
+const SIMD_PROBE = new Uint8Array([
+  0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, // magic, version 1
+  0x01, 0x05, 0x01, 0x60, 0x00, 0x01, 0x7b, // types: [] -> [v128]
+  0x03, 0x02, 0x01, 0x00, // functions: one, of type 0
+  0x0a, 0x08, 0x01, 0x06, 0x00, 0x41, 0x00, 0xfd, 0x0f, 0x0b, // code
+]);
 
 let instance: WasmExports | null = null;
 let compiled: WebAssembly.Module | null = null;
 let loading: Promise<WasmExports> | null = null;
+let loadedBuild: WasmBuild | null = null;
 
 /** Thrown when the Wasm module cannot be fetched, compiled or instantiated. */
 export class WasmLoadError extends Error {
   override name = "WasmLoadError";
+}
+
+/** Whether this runtime compiles Wasm SIMD (validates a tiny module). */
+export function simdSupported(): boolean {
+  try {
+    return WebAssembly.validate(SIMD_PROBE);
+  } catch {
+    return false;
+  }
+}
+
+/** The URL of a build's `.wasm` file inside the package. */
+export function wasmUrl(build: WasmBuild): URL {
+  return build === "simd" ? SIMD_URL : SCALAR_URL;
+}
+
+/** The build now loaded, or null before loading. */
+export function currentBuild(): WasmBuild | null {
+  return instance ? loadedBuild : null;
+}
+
+function checkBuild(build: unknown, name: string): WasmBuild {
+  if (build === "simd" || build === "scalar") return build;
+  throw new RangeError(
+    `${name} must be "simd" or "scalar", got ${JSON.stringify(build)}`,
+  );
+}
+
+/** WASMLEARN_WASM_BUILD in Node (empty or unset: null); null elsewhere. */
+function buildFromEnv(): WasmBuild | null {
+  if (!isNode()) return null;
+  const value = process.env.WASMLEARN_WASM_BUILD;
+  if (value === undefined || value === "") return null;
+  return checkBuild(value, "WASMLEARN_WASM_BUILD");
+}
+
+/**
+ * The build to load: the one asked for, else WASMLEARN_WASM_BUILD (Node),
+ * else SIMD where supported.
+ * @throws WasmLoadError when SIMD is asked for and the runtime lacks it
+ */
+export function chooseBuild(build?: WasmBuild): WasmBuild {
+  const chosen =
+    build ?? buildFromEnv() ?? (simdSupported() ? "simd" : "scalar");
+  if (chosen === "simd" && !simdSupported()) {
+    throw new WasmLoadError(
+      "the simd build was asked for, but this runtime has no Wasm SIMD: " +
+        'load the scalar build (ready({ build: "scalar" }))',
+    );
+  }
+  return chosen;
 }
 
 function isNode(): boolean {
@@ -51,11 +143,29 @@ function imports(memoryRef: { memory?: WebAssembly.Memory }) {
   };
 }
 
-function instantiateSync(module: WebAssembly.Module): WasmExports {
+/**
+ * A fresh instance of a compiled module with the imports the core needs
+ * (`env.abort`, the host's `Math.log`). Each instance has its own memory.
+ */
+export function instantiateWasm(module: WebAssembly.Module): WasmExports {
   const ref: { memory?: WebAssembly.Memory } = {};
   const inst = new WebAssembly.Instance(module, imports(ref));
   const exports = inst.exports as unknown as WasmExports;
   ref.memory = exports.memory;
+  return exports;
+}
+
+/** Which build an instance is, as it says itself. */
+function buildOf(exports: WasmExports, fallback: WasmBuild): WasmBuild {
+  if (typeof exports.buildSimd !== "function") return fallback;
+  return exports.buildSimd() === 1 ? "simd" : "scalar";
+}
+
+function install(module: WebAssembly.Module, build: WasmBuild): WasmExports {
+  const exports = instantiateWasm(module);
+  compiled = module;
+  instance = exports;
+  loadedBuild = buildOf(exports, build);
   return exports;
 }
 
@@ -73,7 +183,7 @@ export async function compileWasm(
   if (typeof source !== "string" && !(source instanceof URL)) {
     return WebAssembly.compile(source);
   }
-  const url = new URL(String(source), DEFAULT_URL);
+  const url = new URL(String(source), SIMD_URL);
   if (url.protocol === "file:" && isNode()) {
     const fs = await import("node:fs/promises");
     return WebAssembly.compile(await fs.readFile(url));
@@ -102,28 +212,62 @@ export async function compileWasm(
   return WebAssembly.compile(await response.arrayBuffer());
 }
 
+function isOptions(arg: unknown): arg is ReadyOptions {
+  return (
+    typeof arg === "object" &&
+    arg !== null &&
+    !(arg instanceof URL) &&
+    !(arg instanceof WebAssembly.Module) &&
+    !(arg instanceof ArrayBuffer) &&
+    !ArrayBuffer.isView(arg)
+  );
+}
+
 /**
  * Loads and instantiates the Wasm core. Idempotent: later calls return the
  * same instance. Must be awaited before any model is used in a browser.
  *
- * @param source where to load from; default `build/release.wasm` next to
- *   the package, resolved with `import.meta.url`
- * @throws WasmLoadError when fetching or compiling fails
+ * @param options which build to load, or where from; a bare URL, bytes or
+ *   compiled module is taken as `{ source }`. Default: `build/release.wasm`
+ *   (SIMD) where the runtime supports SIMD, else
+ *   `build/release-scalar.wasm`, both resolved with `import.meta.url`.
+ * @throws RangeError when `build` is neither "simd" nor "scalar"
+ * @throws WasmLoadError when fetching or compiling fails (naming the URL
+ *   and the HTTP status), when SIMD is asked for where there is none, or
+ *   when another build than the one asked for is already loaded
  */
-export async function ready(source?: WasmSource): Promise<void> {
-  if (instance) return;
-  loading ??= (async () => {
-    try {
-      compiled = await compileWasm(source ?? DEFAULT_URL);
-      instance = instantiateSync(compiled);
-      return instance;
-    } catch (err) {
-      loading = null;
-      if (err instanceof WasmLoadError) throw err;
-      throw new WasmLoadError(`cannot load wasm: ${(err as Error).message}`);
-    }
-  })();
-  await loading;
+export async function ready(
+  options?: WasmSource | ReadyOptions,
+): Promise<void> {
+  const { build, source } = isOptions(options)
+    ? options
+    : { build: undefined, source: options };
+  if (build !== undefined) {
+    checkBuild(build, "build");
+    if (source === undefined) chooseBuild(build); // throws if SIMD is missing
+  }
+  if (!instance) {
+    loading ??= (async () => {
+      try {
+        if (source !== undefined) {
+          return install(await compileWasm(source), "simd");
+        }
+        const chosen = chooseBuild(build);
+        return install(await compileWasm(wasmUrl(chosen)), chosen);
+      } catch (err) {
+        loading = null;
+        if (err instanceof WasmLoadError) throw err;
+        throw new WasmLoadError(`cannot load wasm: ${(err as Error).message}`);
+      }
+    })();
+    await loading;
+  }
+  if (build !== undefined && source === undefined && build !== loadedBuild) {
+    throw new WasmLoadError(
+      `the ${loadedBuild} build of the wasm core is already loaded, so the ` +
+        `${build} build cannot be: ask for it before the first fit`,
+    );
+  }
 }
 
 function loadSyncInNode(): WasmExports {
@@ -134,16 +278,17 @@ function loadSyncInNode(): WasmExports {
     throw new WasmLoadError("the wasm core is not loaded: await ready() first");
   }
   const fs = getBuiltin("node:fs") as typeof import("node:fs");
+  const build = chooseBuild();
+  const url = wasmUrl(build);
   let bytes: Uint8Array<ArrayBuffer>;
   try {
-    bytes = new Uint8Array(fs.readFileSync(DEFAULT_URL));
+    bytes = new Uint8Array(fs.readFileSync(url));
   } catch {
     throw new WasmLoadError(
-      `cannot read ${DEFAULT_URL.pathname}: build the wasm with npm run asbuild`,
+      `cannot read ${url.pathname}: build the wasm with npm run asbuild`,
     );
   }
-  compiled = new WebAssembly.Module(bytes);
-  return instantiateSync(compiled);
+  return install(new WebAssembly.Module(bytes), build);
 }
 
 /** The live instance's exports; loads synchronously in Node if needed. */
@@ -152,8 +297,7 @@ export function wasm(): WasmExports {
   if (!isNode()) {
     throw new WasmLoadError("the wasm core is not loaded: await ready() first");
   }
-  instance = loadSyncInNode();
-  return instance;
+  return loadSyncInNode();
 }
 
 /** The compiled module (for handing to workers), loading it if needed. */
@@ -168,6 +312,6 @@ export function wasmModule(): WebAssembly.Module {
  * the old memory becomes invalid.
  */
 export function resetWasm(): void {
-  if (compiled) instance = instantiateSync(compiled);
+  if (compiled) instance = instantiateWasm(compiled);
   else instance = null;
 }

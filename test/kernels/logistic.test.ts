@@ -220,3 +220,67 @@ describe("logisticDecision", () => {
     );
   });
 });
+
+describe("logisticProba", () => {
+  /**
+   * |a - b| <= units * 2^-52, absolute: probabilities lie in [0, 1] and
+   * 1 - p is a subtraction from 1, so an ulp of 1 is the natural unit.
+   */
+  function expectWithin(a: Float64Array, b: Float64Array, units: number) {
+    expect(a.length).toBe(b.length);
+    for (let p = 0; p < a.length; p++) {
+      expect(Math.abs(a[p] - b[p]), `entry ${p}`).toBeLessThanOrEqual(
+        units * Number.EPSILON,
+      );
+    }
+  }
+
+  it("wasm equals ts within (nClasses + 4) ulp of 1 (property)", () => {
+    // The Wasm kernel uses AssemblyScript's exp and the twin V8's Math.exp;
+    // they differ by at most 1 ulp per call. Softmax adds K such values
+    // and divides: K + 2 roundings, each at most 1 ulp, plus the exp's.
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 0, max: 20 }),
+        fc.integer({ min: 1, max: 5 }),
+        fc.integer({ min: 0, max: 2 ** 31 }),
+        (n, nRows, seed) => {
+          const z = new Rng(seed).fillNormal(n * nRows).map((v) => v * 8);
+          const a = wasm.logisticProba(z, n, nRows);
+          const b = ts.logisticProba(z, n, nRows);
+          expect(a.length).toBe(n * (nRows === 1 ? 2 : nRows));
+          expectWithin(a, b, nRows + 4);
+        },
+      ),
+      { seed: 77, numRuns: 100 },
+    );
+  });
+
+  it("handles 0, -0, huge and infinite decision values alike", () => {
+    const binary = Float64Array.of(0, -0, 800, -800, Infinity, -Infinity);
+    for (const b of [wasm, ts]) {
+      expect(Array.from(b.logisticProba(binary, 6, 1))).toEqual([
+        0.5, 0.5, 0.5, 0.5, 0, 1, 1, 0, 0, 1, 1, 0,
+      ]);
+      const multi = Float64Array.of(
+        ...[Infinity, 1, Infinity],
+        ...[-Infinity, 0, -Infinity],
+        ...[1e308, -1e308, 0],
+      );
+      expect(Array.from(b.logisticProba(multi, 3, 3))).toEqual([
+        0.5, 0, 0.5, 0, 1, 0, 1, 0, 0,
+      ]);
+    }
+  });
+
+  it("rejects decision values of the wrong length", () => {
+    for (const b of [wasm, ts]) {
+      expect(() => b.logisticProba(new Float64Array(5), 2, 3)).toThrow(
+        new RangeError("z must have nSamples * nRows = 6 values, got 5"),
+      );
+      expect(() => b.logisticProba(new Float64Array(0), 0, 0)).toThrow(
+        /nRows must be an integer >= 1, got 0/,
+      );
+    }
+  });
+});

@@ -7,6 +7,7 @@ import {
 } from "../../src/backend.js";
 import { matrix, type Matrix } from "../../src/data/matrix.js";
 import { Rng } from "../../src/kernels/rng.js";
+import * as tsTree from "../../src/kernels/tree.js";
 import { packForest } from "../../src/models/tree.js";
 import { wasm } from "../../src/wasm/load.js";
 
@@ -264,5 +265,44 @@ describe("forestProba", () => {
     for (let i = 0; i < 50; i++) {
       expect(p[i * K] + p[i * K + 1] + p[i * K + 2]).toBeCloseTo(1, 14);
     }
+  });
+});
+
+describe("treeXlogx", () => {
+  it("gives the same bits in wasm and ts, near k Math.log(k)", () => {
+    const n = 5000;
+    const ts = new Float64Array(n + 1);
+    tsTree.treeXlogx(ts, n);
+    const ex = wasm();
+    const ptr = ex.alloc((n + 1) * 8);
+    try {
+      ex.treeXlogx(ptr, n);
+      const fromWasm = new Float64Array(ex.memory.buffer, ptr, n + 1).slice();
+      expect(fromWasm).toEqual(ts);
+    } finally {
+      ex.free(ptr);
+    }
+    expect(ts[0]).toBe(0);
+    expect(ts[1]).toBe(0);
+    for (let k = 2; k <= n; k++) {
+      // ln k rounded correctly vs V8's, each within 1 ulp: 2 ulp apart at most
+      const want = k * Math.log(k);
+      expect(Math.abs(ts[k] - want)).toBeLessThanOrEqual(
+        4 * Number.EPSILON * want,
+      );
+    }
+  });
+
+  it("rounds ln k correctly where Node 20's Math.log does not", () => {
+    // Regression: entropy trees grown in Chromium differed from Node's,
+    // since V8's Math.log differs between them in the last bit (Node 20
+    // gives ln 3 = 1.0986122886681096). The correctly rounded values below
+    // are glibc's (Python's math.log).
+    const out = new Float64Array(200);
+    tsTree.treeXlogx(out, 199);
+    expect(out[3]).toBe(3 * 1.0986122886681098);
+    expect(out[48]).toBe(48 * 3.871201010907891);
+    expect(out[74]).toBe(74 * 4.30406509320417);
+    expect(out[185]).toBe(185 * 5.220355825078324);
   });
 });
