@@ -3,10 +3,11 @@
 // the TypeScript twin in src/kernels/rng.ts. The generator state is four u32
 // words at `statePtr`, owned by the caller.
 
-// Math.log of the host (V8), so that normals match the TS twin bit for bit;
-// AssemblyScript's own log differs from V8's by an ulp on some inputs.
-@external("env", "Math.log")
-declare function hostLog(x: f64): f64;
+// The natural log of the normals is computed here, not imported from the
+// host: engines' Math.log differ in the last bit (Node 20's V8 against
+// Chromium 156's, say), and a seeded stream must be the same everywhere.
+// fdlibmLog below follows fdlibm's e_log.c, which is what Node 20's
+// Math.log computes, so the streams are those Node always produced.
 
 const GOLDEN_GAMMA: u32 = 0x9e3779b9; // splitmix32 increment
 const TWO_POW_M53: f64 = 1.1102230246251565e-16; // 2^-53
@@ -81,7 +82,7 @@ export function rngNormal(statePtr: usize, outPtr: usize, n: i32): void {
     const v = 2.0 * nextUniform(statePtr) - 1.0;
     const s = u * u + v * v;
     if (s >= 1.0 || s == 0.0) continue;
-    const f = Math.sqrt((-2.0 * hostLog(s)) / s);
+    const f = Math.sqrt((-2.0 * fdlibmLog(s)) / s);
     store<f64>(outPtr + (<usize>i << 3), u * f);
     i++;
     if (i < n) {
@@ -89,4 +90,69 @@ export function rngNormal(statePtr: usize, outPtr: usize, n: i32): void {
       i++;
     }
   }
+}
+
+// fdlibm's log: x = 2^k (1 + f) with 1 + f in [sqrt(2)/2, sqrt(2)), then
+// ln(1 + f) = 2 atanh(s), s = f / (2 + f), with the odd series in s
+// replaced by a minimax polynomial in z = s^2 (error below 2^-58.45).
+const LN2_HI: f64 = 6.93147180369123816490e-1; // 0x3fe62e42fee00000
+const LN2_LO: f64 = 1.90821492927058770002e-10; // 0x3dea39ef35793c76
+const TWO_POW_54: f64 = 1.8014398509481984e16; // 2^54
+const LG1: f64 = 6.666666666666735130e-1; // 0x3fe5555555555593
+const LG2: f64 = 3.999999999940941908e-1; // 0x3fd999999997fa04
+const LG3: f64 = 2.857142874366239149e-1; // 0x3fd2492494229359
+const LG4: f64 = 2.222219843214978396e-1; // 0x3fcc71c51d8e78af
+const LG5: f64 = 1.818357216161805012e-1; // 0x3fc7466496cb03de
+const LG6: f64 = 1.531383769920937332e-1; // 0x3fc39a09d078c69f
+const LG7: f64 = 1.479819860511658591e-1; // 0x3fc2f112df3e5244
+
+/** ln x as fdlibm computes it; see `fdlibmLog` in src/kernels/rng.ts. */
+export function fdlibmLog(x: f64): f64 {
+  let bits = reinterpret<u64>(x);
+  let hi = <i32>(bits >>> 32);
+  const lo = <u32>bits;
+  let k: i32 = 0;
+
+  // zero, negative, subnormal, infinite or NaN
+  if (hi < 0x00100000) {
+    if (((hi & 0x7fffffff) | lo) == 0) return -Infinity;
+    if (hi < 0) return NaN;
+    k -= 54;
+    x *= TWO_POW_54;
+    bits = reinterpret<u64>(x);
+    hi = <i32>(bits >>> 32);
+  }
+  if (hi >= 0x7ff00000) return x + x;
+
+  // x = 2^k m with m in [sqrt(2)/2, sqrt(2)); f = m - 1
+  k += (hi >> 20) - 1023;
+  hi &= 0x000fffff;
+  const i = (hi + 0x95f64) & 0x100000;
+  const m = reinterpret<f64>(
+    (<u64>(<u32>(hi | (i ^ 0x3ff00000))) << 32) | (bits & 0xffffffff),
+  );
+  k += i >> 20;
+  const f = m - 1.0;
+  const dk = <f64>k;
+
+  // |f| < 2^-20: two terms of the series suffice
+  if ((0x000fffff & (2 + hi)) < 3) {
+    if (f == 0.0) return k == 0 ? 0.0 : dk * LN2_HI + dk * LN2_LO;
+    const r = f * f * (0.5 - 0.33333333333333333 * f);
+    return k == 0 ? f - r : dk * LN2_HI - (r - dk * LN2_LO - f);
+  }
+
+  const s = f / (2.0 + f);
+  const z = s * s;
+  const w = z * z;
+  const t1 = w * (LG2 + w * (LG4 + w * LG6));
+  const t2 = z * (LG1 + w * (LG3 + w * (LG5 + w * LG7)));
+  const r = t2 + t1;
+  if (((hi - 0x6147a) | (0x6b851 - hi)) > 0) {
+    const hfsq = 0.5 * f * f;
+    if (k == 0) return f - (hfsq - s * (hfsq + r));
+    return dk * LN2_HI - (hfsq - (s * (hfsq + r) + dk * LN2_LO) - f);
+  }
+  if (k == 0) return f - s * (f - r);
+  return dk * LN2_HI - (s * (f - r) - dk * LN2_LO - f);
 }

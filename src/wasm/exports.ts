@@ -15,6 +15,7 @@ export interface WasmExports {
   rngU32(statePtr: number, outPtr: number, n: number): void;
   rngUniform(statePtr: number, outPtr: number, n: number): void;
   rngNormal(statePtr: number, outPtr: number, n: number): void;
+  fdlibmLog(x: number): number;
 
   matmulScratchLength(m: number, k: number, n: number): number;
   matmul(

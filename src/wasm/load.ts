@@ -138,14 +138,13 @@ function imports(memoryRef: { memory?: WebAssembly.Memory }) {
         const where = mem ? readString(mem, file) : "";
         throw new Error(`wasm abort: ${text} at ${where}:${line}:${column}`);
       },
-      "Math.log": Math.log,
     },
   };
 }
 
 /**
  * A fresh instance of a compiled module with the imports the core needs
- * (`env.abort`, the host's `Math.log`). Each instance has its own memory.
+ * (`env.abort`). Each instance has its own memory.
  */
 export function instantiateWasm(module: WebAssembly.Module): WasmExports {
   const ref: { memory?: WebAssembly.Memory } = {};

@@ -1,5 +1,7 @@
 import { describe, expect, it } from "vitest";
+import fc from "fast-check";
 import {
+  fdlibmLog,
   Rng,
   rngNormal,
   rngSeed,
@@ -7,6 +9,7 @@ import {
   rngUniform,
 } from "../../src/kernels/rng.js";
 import { withArena } from "../../src/wasm/memory.js";
+import { wasm } from "../../src/wasm/load.js";
 
 function wasmStream(
   kind: "rngU32" | "rngUniform" | "rngNormal",
@@ -54,6 +57,57 @@ describe("rng", () => {
       }
     });
   }
+
+  it("fdlibmLog gives the same bits in wasm and ts, within 1 ulp of Math.log", () => {
+    const wasmLog = wasm().fdlibmLog;
+    const special = [
+      0,
+      -0,
+      -1,
+      NaN,
+      Infinity,
+      -Infinity,
+      1,
+      2,
+      0.5,
+      Math.E,
+      5e-324,
+      2.2250738585072014e-308,
+      1e-310,
+      Number.MAX_VALUE,
+      1 + 2 ** -52,
+      1 - 2 ** -53,
+      Math.SQRT2,
+      Math.SQRT1_2,
+    ];
+    const bits = fc
+      .tuple(
+        fc.integer({ min: 0, max: 0xffffffff }),
+        fc.integer({ min: 0, max: 0xffffffff }),
+      )
+      .map(([lo, hi]) => new Float64Array(new Uint32Array([lo, hi]).buffer)[0]);
+    const inputs = fc.oneof(
+      fc.constantFrom(...special),
+      fc.double({ min: 0, max: 1, noNaN: true }),
+      fc.double({ min: 1 - 1e-5, max: 1 + 1e-5, noNaN: true }),
+      bits,
+    );
+    fc.assert(
+      fc.property(inputs, (x) => {
+        const ts = fdlibmLog(x);
+        expect(Object.is(wasmLog(x), ts)).toBe(true);
+        const ref = Math.log(x);
+        if (!Number.isFinite(ref) || Number.isNaN(ref)) {
+          expect(Object.is(ts, ref)).toBe(true);
+        } else {
+          // within one unit in the last place of the engine's log
+          const ulp = Math.max(Math.abs(ref) * 2 ** -52, 5e-324);
+          expect(Math.abs(ts - ref)).toBeLessThanOrEqual(ulp);
+        }
+      }),
+      { numRuns: 20_000, seed: 7 },
+    );
+  });
 
   it("uniforms lie in [0, 1) with mean 1/2 and variance 1/12", () => {
     const u = tsStream("rngUniform", 7, 200_000);

@@ -4,11 +4,9 @@
 // page loads it without a bundler; inputs and results are plain JSON-safe
 // data (no typed arrays, no wall times).
 //
-// The data sets are made once, in Node, and handed to the page: the data
-// generators draw normals with the engine's Math.log, and V8 versions
-// (Node 20's, Chromium's) differ in its last bit on a few percent of
-// inputs, so the same seed gives data that differ by an ulp here and there.
-// Everything after that (splits, fits, predictions) is exact.
+// The page can make the data sets from the seed itself: normals use the
+// package's own log, not the engine's Math.log (which differs between V8
+// versions in the last bit), so the same seed gives the same bits.
 
 /** A Matrix as plain data. */
 function plainMatrix(m) {
