@@ -11,6 +11,7 @@ import { benchCommand } from "./bench.js";
 import { diffusionCommand } from "./diffusion.js";
 import { overviewCommand } from "./overview.js";
 import { federatedCommand } from "./federated.js";
+import { automlCommand } from "./automl.js";
 import { processIO, UsageError, type CliIO } from "./io.js";
 
 const VERSION = "0.1.0";
@@ -62,6 +63,7 @@ export async function main(
     diffusionCommand(io, setExit),
     overviewCommand(io, setExit),
     federatedCommand(io, setExit),
+    automlCommand(io, setExit),
   ];
   for (const cmd of commands) {
     cmd.exitOverride().configureOutput({
