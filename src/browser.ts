@@ -75,7 +75,6 @@ export type {
 } from "./fusion/experiment.js";
 export { earlyFeatures, crossFeatures } from "./fusion/features.js";
 
-
 export {
   makeSchedule,
   scheduleFromBetas,

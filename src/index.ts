@@ -44,7 +44,6 @@ export type { ServeOptions } from "./federated/server.js";
 export { joinFederation } from "./federated/client.js";
 export type { JoinOptions, JoinResult } from "./federated/client.js";
 
-
 // ASCII charts for terminals (asciichart is a CommonJS package).
 export {
   barChart,
@@ -52,4 +51,3 @@ export {
   lineChart,
   formatTable,
 } from "./charts/index.js";
-

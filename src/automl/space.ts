@@ -114,7 +114,7 @@ function parseDimension(name: string, raw: unknown): Dimension {
     if (!["type", "low", "high", "log"].includes(key)) {
       fail(
         name,
-        `has no field ${JSON.stringify(key)}; a range has type, low, high, log`,
+        `must have only the fields type, low, high and log, got ${JSON.stringify(key)}`,
       );
     }
   }
@@ -177,7 +177,7 @@ export function gridPoints(space: SearchSpace): Params[] {
     if (!values) {
       fail(
         name,
-        "is a float range: a grid needs a list of values or an integer range",
+        "must be a list of values or an integer range for a grid, got a float range",
       );
     }
     return values;
