@@ -233,6 +233,24 @@ function searchData(p: Prepared): SearchData {
   };
 }
 
+/**
+ * A digest of the search's rows, labels and folds (FNV-1a, 32 bits, over
+ * their bytes), so that a journal is not resumed on other data.
+ */
+export function dataFingerprint(d: SearchData): string {
+  let h = 0x811c9dc5;
+  const feed = (a: Float64Array | Int32Array) => {
+    const bytes = new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
+    for (let k = 0; k < bytes.length; k++) {
+      h = Math.imul(h ^ bytes[k], 0x01000193) >>> 0;
+    }
+  };
+  feed(d.X.data);
+  feed(d.y);
+  for (const f of d.folds) feed(f.test);
+  return `${d.X.rows}x${d.X.cols}:${h.toString(16).padStart(8, "0")}`;
+}
+
 /** The candidates of successive halving: the grid, or `trials` random draws from a float space. */
 function halvingCandidates(
   space: SearchSpace,
@@ -366,6 +384,7 @@ export async function runAutoml(
     halving: search === "halving" ? (options.halving ?? {}) : undefined,
     tpe: search === "tpe" ? { ...options.tpe, trials: undefined } : undefined,
     data: p.source,
+    fingerprint: dataFingerprint(data),
   };
   const store = options.store?.(config);
   const run = await runSearch(s, data, {

@@ -6,7 +6,6 @@
  * interrupted search finishes only the rest, and a search given more
  * trials (random, TPE) extends the earlier one.
  */
-import { createHash } from "node:crypto";
 import {
   closeSync,
   existsSync,
@@ -17,7 +16,6 @@ import {
   truncateSync,
   writeSync,
 } from "node:fs";
-import type { Matrix } from "../data/matrix.js";
 import type { TrialStore } from "./runner.js";
 import type { TrialRecord } from "./trial.js";
 
@@ -30,24 +28,6 @@ export const JOURNAL_VERSION = 1;
  * target or the time budget: those only decide how far the search goes.
  */
 export type JournalConfig = Record<string, unknown>;
-
-/** A short digest of the search's data (rows, labels and folds). */
-export function dataFingerprint(
-  X: Matrix,
-  y: Int32Array,
-  folds: { train: Int32Array; test: Int32Array }[],
-): string {
-  const h = createHash("sha256");
-  h.update(`${X.rows}x${X.cols}`);
-  h.update(new Uint8Array(X.data.buffer, X.data.byteOffset, X.data.byteLength));
-  h.update(new Uint8Array(y.buffer, y.byteOffset, y.byteLength));
-  for (const f of folds) {
-    h.update(
-      new Uint8Array(f.test.buffer, f.test.byteOffset, f.test.byteLength),
-    );
-  }
-  return h.digest("hex").slice(0, 16);
-}
 
 function canonical(v: unknown): string {
   if (Array.isArray(v)) return `[${v.map(canonical).join(",")}]`;
