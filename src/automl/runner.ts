@@ -136,35 +136,42 @@ function sameTrial(a: TrialRequest, b: TrialRequest): boolean {
   );
 }
 
-/** Runs fold tasks `jobs` at a time, in the calling thread or in workers. */
-type Executor = (task: FoldTask) => Promise<FoldResult>;
+/** Runs one fold task on lane `lane` (0 = the calling thread). */
+type Executor = (task: FoldTask, lane: number) => Promise<FoldResult>;
 
+/** Lets queued events (worker replies) run between two fits in this thread. */
+function yieldToEvents(): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, 0));
+}
+
+/**
+ * Lane 0 fits in the calling thread, which would otherwise only wait;
+ * lanes 1 .. jobs - 1 each keep one worker thread busy. So two jobs start
+ * one worker, not two, and pay one worker's start-up (loading the modules
+ * and instantiating Wasm, about 0.1-0.2 s).
+ */
 async function makeExecutor(
   data: SearchData,
   jobs: number,
   backend: BackendName,
 ): Promise<Executor> {
-  if (jobs === 1) {
-    return async (task) => evaluateFold(data.X, data.y, task);
-  }
+  const here = (task: FoldTask) => evaluateFold(data.X, data.y, task);
+  if (jobs === 1) return async (task) => here(task);
   const { runInWorker } = await import("./workers.js");
   const X = new SharedArrayBuffer(8 * data.X.data.length);
   new Float64Array(X).set(data.X.data);
   const y = new SharedArrayBuffer(4 * data.y.length);
   new Int32Array(y).set(data.y);
   const module = backend === "wasm" ? wasmModule() : null;
-  return (task) =>
-    runInWorker(
-      {
-        module,
-        X,
-        nSamples: data.X.rows,
-        nFeatures: data.X.cols,
-        y,
-        task,
-      },
-      jobs,
-    );
+  const shape = { nSamples: data.X.rows, nFeatures: data.X.cols };
+  return async (task, lane) => {
+    if (lane > 0) {
+      return runInWorker({ module, X, y, ...shape, task }, jobs - 1);
+    }
+    const result = here(task);
+    await yieldToEvents();
+    return result;
+  };
 }
 
 /**
@@ -285,7 +292,7 @@ async function runPending(
   const left = pending.map((p) => p.tasks.length);
   const dropped = new Set<number>();
   let at = 0;
-  const worker = async () => {
+  const lane = async (n: number) => {
     while (at < queue.length) {
       const { k, f, task } = queue[at++];
       if (dropped.has(k)) continue;
@@ -294,11 +301,11 @@ async function runPending(
         continue;
       }
       hooks.onTask();
-      results[k][f] = await exec(task);
+      results[k][f] = await exec(task, n);
       if (--left[k] === 0 && !dropped.has(k)) {
         hooks.onTrial(pending[k].t, results[k] as FoldResult[]);
       }
     }
   };
-  await Promise.all(Array.from({ length: jobs }, worker));
+  await Promise.all(Array.from({ length: jobs }, (_, n) => lane(n)));
 }
