@@ -36,7 +36,7 @@ import {
   type Params,
   type SearchSpace,
 } from "./space.js";
-import { TpeSearch } from "./tpe.js";
+import { DEFAULT_STARTUP, TpeSearch } from "./tpe.js";
 import type { TrialRecord } from "./trial.js";
 import { Rng } from "../kernels/rng.js";
 
@@ -382,7 +382,15 @@ export async function runAutoml(
     cv,
     backend,
     halving: search === "halving" ? (options.halving ?? {}) : undefined,
-    tpe: search === "tpe" ? { ...options.tpe, trials: undefined } : undefined,
+    tpe:
+      search === "tpe"
+        ? {
+            nStartup: options.tpe?.nStartup ?? DEFAULT_STARTUP,
+            gamma: options.tpe?.gamma ?? 0.25,
+            nCandidates: options.tpe?.nCandidates ?? 24,
+            batchSize: options.tpe?.batchSize ?? 1,
+          }
+        : undefined,
     data: p.source,
     fingerprint: dataFingerprint(data),
   };

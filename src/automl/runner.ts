@@ -252,6 +252,12 @@ export async function runSearch(
     trials = trials.filter((t) => t.id <= stopId);
     stopped = "target";
   }
+  // stopped is set inside shouldStart, which TypeScript does not follow
+  if (trials.length === 0 && (stopped as SearchRun["stopped"]) === "time") {
+    throw new RangeError(
+      `timeBudget must leave time for one trial, got ${options.timeBudget} s`,
+    );
+  }
   if (!trials.some((t) => t.status === "ok")) {
     const first = trials.find((t) => t.error)?.error ?? "no trial finished";
     throw new DataError(`every trial failed; the first: ${first}`);

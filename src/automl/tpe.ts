@@ -26,8 +26,8 @@ export interface TpeOptions {
   trials: number;
   seed: number;
   /**
-   * random trials before the model takes over; default
-   * clamp(ceil(trials / 4), 2, 10)
+   * random trials before the model takes over; default 5 (not tied to
+   * `trials`, so that a journaled search can be extended)
    */
   nStartup?: number;
   /** share of finished trials that count as good; default 0.25 */
@@ -41,6 +41,9 @@ export interface TpeOptions {
    */
   batchSize?: number;
 }
+
+/** Random trials before the model, by default. */
+export const DEFAULT_STARTUP = 5;
 
 /** A standard normal draw (Box-Muller, one of the pair). */
 function normal(rng: Rng): number {
@@ -220,8 +223,7 @@ export class TpeSearch implements Search {
     const o = options;
     this.total = Math.min(o.trials, spaceSize(space));
     this.rng = new Rng(o.seed);
-    this.nStartup =
-      o.nStartup ?? Math.min(10, Math.max(2, Math.ceil(o.trials / 4)));
+    this.nStartup = o.nStartup ?? DEFAULT_STARTUP;
     this.gamma = o.gamma ?? 0.25;
     this.nCandidates = o.nCandidates ?? 24;
     this.batchSize = o.batchSize ?? 1;

@@ -13,6 +13,8 @@ import type { TrialWorkerTask } from "./trial-worker.js";
 
 let pool: Piscina | null = null;
 let poolThreads = 0;
+/** Pools replaced by one of another size; their workers exit when idle. */
+const retired = new Set<Piscina>();
 
 /**
  * The compiled worker script: dist/automl/trial-worker.js, next to this
@@ -41,8 +43,8 @@ export function runInWorker(
   threads: number,
 ): Promise<FoldResult> {
   if (!pool || poolThreads !== threads) {
-    const old = pool;
-    if (old) void old.destroy();
+    // a search may still be running on it: let its workers drain
+    if (pool) retired.add(pool);
     pool = new Piscina({
       filename: trialWorkerUrl().href,
       minThreads: 0,
@@ -56,8 +58,9 @@ export function runInWorker(
 
 /** Ends the search workers now; later parallel searches start new ones. */
 export async function destroyTrialPool(): Promise<void> {
-  const p = pool;
+  const all = [...retired, ...(pool ? [pool] : [])];
   pool = null;
   poolThreads = 0;
-  if (p) await p.destroy();
+  retired.clear();
+  await Promise.all(all.map((p) => p.destroy()));
 }

@@ -158,6 +158,16 @@ describe("runSearch", () => {
     }
   });
 
+  it("stops starting fits once the time budget is spent", async () => {
+    await expect(
+      runSearch(new GridSearch(space), data, {
+        model: "forest",
+        seed: 4,
+        timeBudget: 1e-9,
+      }),
+    ).rejects.toThrow(/timeBudget must leave time for one trial, got 1e-9 s/);
+  });
+
   it("reuses stored trials instead of fitting them again", async () => {
     const kept = new Map<number, TrialRecord>();
     const store: TrialStore = {

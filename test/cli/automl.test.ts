@@ -176,6 +176,30 @@ describe("wasmlearn automl", () => {
     expect(r.best.testAccuracy).toBeGreaterThan(0.9);
   });
 
+  it("extends a journaled TPE search to more trials without refitting the first", async () => {
+    const journal = join(dir, "extend.jsonl");
+    const base = ["automl", "--search", "tpe", "--json"];
+    const first = await runCli([
+      ...base,
+      "--trials",
+      "6",
+      "--journal",
+      journal,
+    ]);
+    expect(JSON.parse(first.stdout).evaluated).toBe(6);
+    const more = JSON.parse(
+      (await runCli([...base, "--trials", "10", "--journal", journal])).stdout,
+    );
+    expect(more).toMatchObject({ resumed: 6, evaluated: 4 });
+    const whole = JSON.parse(
+      (await runCli([...base, "--trials", "10"])).stdout,
+    );
+    expect(more.trials.map((t: { params: unknown }) => t.params)).toEqual(
+      whole.trials.map((t: { params: unknown }) => t.params),
+    );
+    expect(more.best).toEqual(whole.best);
+  });
+
   it("refuses to resume a journal of another search", async () => {
     const journal = join(dir, "other.jsonl");
     expect(
