@@ -28,6 +28,8 @@ export interface CompareOptions {
   budget?: number;
   jobs?: number;
   backend?: BackendName;
+  /** successive halving's factor (3) and first rung's rows (2 x folds x classes) */
+  halving?: { factor?: number; minResource?: number };
   /** after each search of each seed */
   onProgress?: (seed: number, search: string) => void;
 }
@@ -77,6 +79,8 @@ export interface CompareSeed {
 /** What {@link compareSearches} returns. */
 export interface CompareResult {
   cv: number;
+  /** halving's factor */
+  factor: number;
   budget: number;
   gridSize: number;
   seeds: CompareSeed[];
@@ -154,6 +158,7 @@ export async function compareSearches(
         seed,
         nClasses: data.nClasses,
         folds: data.folds,
+        halving: options.halving,
       });
       const r = await runSearch(s, data, {
         model: "forest",
@@ -217,6 +222,7 @@ export async function compareSearches(
       .map((o) => o.fitsToReach as number);
   return {
     cv,
+    factor: options.halving?.factor ?? 3,
     budget,
     gridSize,
     seeds,

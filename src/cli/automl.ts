@@ -55,6 +55,8 @@ interface RunFlags {
 
 interface CompareFlags {
   seeds: number;
+  factor?: number;
+  minResource?: number;
   cv: number;
   budget?: number;
   jobs: number;
@@ -408,6 +410,12 @@ function compareCommand(io: CliIO, setExit: (code: number) => void): Command {
       intOption(1, 36),
     )
     .option("--jobs <n>", "worker threads", intOption(1, 256), 1)
+    .option("--factor <n>", "halving: keep 1/n per rung (3)", intOption(2, 100))
+    .option(
+      "--min-resource <n>",
+      "halving: first rung's rows (2 x folds x classes)",
+      intOption(1),
+    )
     .option("--json", "print results as JSON", false)
     .option("-v, --verbose", "one progress line per search on stderr", false)
     .action(async (flags: CompareFlags) => {
@@ -417,6 +425,7 @@ function compareCommand(io: CliIO, setExit: (code: number) => void): Command {
         cv: flags.cv,
         budget: flags.budget,
         jobs: flags.jobs,
+        halving: { factor: flags.factor, minResource: flags.minResource },
         onProgress: (seed, search) =>
           report.report(`seed ${seed}: ${search} done`),
       });
@@ -429,29 +438,35 @@ function compareCommand(io: CliIO, setExit: (code: number) => void): Command {
 
 function formatCompare(r: CompareResult, io: CliIO): string {
   const rungs = r.seeds[0]?.halving.rungs ?? [];
+  const seeds =
+    r.seeds.length === 1 ? "seed 0" : `seeds 0-${r.seeds.length - 1}`;
+  const half =
+    r.budget === Math.floor(r.gridSize / 2) ? " (half the grid)" : "";
   const head = [
-    `TPE, random search and successive halving against the ${r.gridSize}-point grid: a random forest on the ` +
-      `course's problem, ${r.cv}-fold stratified CV on 800 rows, seeds 0-${r.seeds.length - 1}`,
-    `TPE and random: ${r.budget} trials each (half the grid's fits); halving: factor 3, ` +
+    `TPE, random search and successive halving against the ${r.gridSize}-point grid`,
+    `a random forest on the course's problem, ${r.cv}-fold stratified CV on 800 rows, ${seeds}`,
+    `TPE and random: ${r.budget} trials each${half}; halving: factor ${r.factor}, rungs of`,
+    "  " +
       rungs.map((g) => `${g.candidates} x ${g.rows}`).join(", ") +
       " (candidates x rows)",
   ];
+
   const fits = (n: number | null) => (n === null ? "not" : String(n));
   const columns = [
     "seed",
-    "grid best",
-    "± se",
+    "grid",
+    "se",
     "ties",
     "TPE",
     "TPE ≈",
-    "random",
-    "random ≈",
+    "rand",
+    "rand ≈",
     "halving",
     "≈",
     "cost",
-  ].map((header, j) => ({
+  ].map((header) => ({
     header,
-    align: (j === 0 ? "right" : "right") as "right",
+    align: "right" as const,
   }));
   const rows = r.seeds.map((s) => [
     String(s.seed),
@@ -472,7 +487,8 @@ function formatCompare(r: CompareResult, io: CliIO): string {
     ...head,
     "",
     formatTable(columns, rows, { width: io.columns }),
-    "TPE, random: fits (trials of k folds) until the best so far reached the grid's best; ≈: within its standard error",
+    "grid: the grid's best CV score, se: its standard error (std / sqrt(k)), ties: configurations scoring it",
+    "TPE, rand(om): fits (trials of k folds) until the best so far reached the grid's best; ≈: within its se",
     "halving: its pick's score on the last rung (all rows, so the grid's score for it), whether that is the grid's",
     `best; cost: its ${sm.halvingMeanEvaluations.toFixed(0)} trials at their rung's rows, in full-fit equivalents`,
     "",

@@ -233,6 +233,41 @@ describe("wasmlearn automl", () => {
   });
 });
 
+describe("wasmlearn automl compare", () => {
+  it("reports, per seed, the grid's best and the fits TPE, random and halving needed", async () => {
+    const { code, stdout } = await runCli([
+      "automl",
+      "compare",
+      "--seeds",
+      "1",
+      "--cv",
+      "2",
+      "--budget",
+      "4",
+      "--factor",
+      "2",
+      "--json",
+    ]);
+    expect(code).toBe(0);
+    const r = JSON.parse(stdout);
+    expect(r).toMatchObject({ cv: 2, budget: 4, factor: 2, gridSize: 36 });
+    const s = r.seeds[0];
+    expect(s.grid.fits).toBe(36);
+    expect(s.tpe.fits).toBe(4);
+    expect(s.random.fits).toBe(4);
+    expect(s.halving.rungs[s.halving.rungs.length - 1].rows).toBe(400);
+    expect(s.halving.cost).toBeLessThan(s.halving.evaluations);
+    for (const k of [
+      "tpeReached",
+      "randomReached",
+      "halvingReached",
+      "halvingMeanCost",
+    ]) {
+      expect(typeof r.summary[k]).toBe("number");
+    }
+  });
+});
+
 describe("wasmlearn automl --journal, killed midway", () => {
   /** Spawns the CLI; resolves with its output once it exits. */
   function spawnCli(args: string[], onStart?: (kill: () => void) => void) {
