@@ -363,6 +363,15 @@ export async function runAutoml(
   }
   const space = options.space ?? defaultSpace(model);
   checkSpaceForModel(space, model);
+  if (
+    search === "halving" &&
+    options.halving?.resource === "trees" &&
+    model !== "forest"
+  ) {
+    throw new RangeError(
+      `halving.resource must be "samples" for ${model}, got "trees" (only forests have trees)`,
+    );
+  }
   const p = prepare(options, seed, cv);
   const s = makeSearch(search, space, {
     trials,

@@ -9,14 +9,23 @@
 import { Command, InvalidArgumentError } from "commander";
 import { formatTable, lineChart } from "../charts/index.js";
 import { compareSearches, type CompareResult } from "../automl/compare.js";
-import { ESTIMATOR_NAMES, type EstimatorName } from "../automl/estimators.js";
+import {
+  defaultSpace,
+  ESTIMATOR_NAMES,
+  type EstimatorName,
+} from "../automl/estimators.js";
 import {
   runAutoml,
   type AutomlOptions,
   type AutomlResult,
 } from "../automl/experiment.js";
 import { SEARCH_KINDS, type SearchKind } from "../automl/searches.js";
-import { parseSpace, type ParamValue, type Params } from "../automl/space.js";
+import {
+  parseSpace,
+  spaceSize,
+  type ParamValue,
+  type Params,
+} from "../automl/space.js";
 import { readCsvFile, readTextFile } from "../data/files.js";
 import { progress, UsageError, type CliIO } from "./io.js";
 import { choiceOption, intOption, positiveOption } from "./parse.js";
@@ -240,6 +249,16 @@ async function resolveRun(
     };
   }
   if (flags.space) options.space = readSpace(flags.space);
+  const space = options.space ?? defaultSpace(flags.model);
+  if (
+    flags.search === "halving" &&
+    flags.trials !== undefined &&
+    spaceSize(space) !== Infinity
+  ) {
+    throw new UsageError(
+      "--trials does not apply to --search halving over a space without float ranges: every grid point is a candidate",
+    );
+  }
   if (flags.data) {
     const table = readCsvFile(flags.data, { label: flags.label });
     options.data = { X: table.X, y: table.y ?? [], source: table.source };

@@ -102,6 +102,14 @@ describe("wasmlearn automl", () => {
     ],
     [["--trials", "5"], /--trials does not apply to --search grid/],
     [["--factor", "2"], /--factor applies to --search halving only/],
+    [
+      ["--search", "halving", "--trials", "9"],
+      /--trials does not apply to --search halving over a space without float ranges/,
+    ],
+    [
+      ["--search", "halving", "--resource", "trees", "--model", "logistic"],
+      /halving.resource must be "samples" for logistic, got "trees"/,
+    ],
     [["--label", "y"], /--label goes with --data/],
     [["--space", "{bad"], /--space .*bad\.json must be JSON: /],
     [
