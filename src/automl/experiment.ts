@@ -400,7 +400,7 @@ export async function runAutoml(
             batchSize: options.tpe?.batchSize ?? 1,
           }
         : undefined,
-    data: p.source,
+    // the rows themselves, not the file's name: a moved file still resumes
     fingerprint: dataFingerprint(data),
   };
   const store = options.store?.(config);

@@ -141,7 +141,8 @@ type Executor = (task: FoldTask, lane: number) => Promise<FoldResult>;
 
 /** Lets queued events (worker replies) run between two fits in this thread. */
 function yieldToEvents(): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, 0));
+  const later = globalThis.setImmediate ?? setTimeout;
+  return new Promise((resolve) => later(resolve));
 }
 
 /**
