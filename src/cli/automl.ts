@@ -314,7 +314,6 @@ function formatRun(r: AutomlResult, io: CliIO, jobs: number): string {
     { header: "trial", align: "right" as const },
     ...(halving
       ? [
-          { header: "rung", align: "right" as const },
           {
             header: r.trials[0]?.resource?.kind === "trees" ? "trees" : "rows",
             align: "right" as const,
@@ -322,21 +321,19 @@ function formatRun(r: AutomlResult, io: CliIO, jobs: number): string {
         ]
       : []),
     ...names.map((n) => ({ header: n, align: "right" as const })),
-    { header: "score", align: "right" as const },
+    // the noise mark sits in the score's cell, so a narrow table keeps it
+    { header: "score  ", align: "right" as const },
     ...(cv ? [{ header: "± std", align: "right" as const }] : []),
-    { header: "", align: "left" as const },
     { header: "fit s", align: "right" as const },
   ];
   const rows = ranked.map((t) => [
     String(t.rank),
     String(t.id + 1),
-    ...(halving
-      ? [String((t.rung ?? 0) + 1), String(t.resource?.amount ?? "")]
-      : []),
+    ...(halving ? [String(t.resource?.amount ?? "")] : []),
     ...names.map((n) => formatValue(t.params[n] ?? null)),
-    t.score === null ? "failed" : t.score.toFixed(4),
+    (t.score === null ? "failed" : t.score.toFixed(4)) +
+      (t.withinNoise ? " ≈" : "  "),
     ...(cv ? [t.scoreStd === undefined ? "" : t.scoreStd.toFixed(4)] : []),
-    t.withinNoise ? "≈" : "",
     t.fitSeconds.toFixed(2),
   ]);
   const table = formatTable(columns, rows, { width: io.columns, maxRows: 50 });
