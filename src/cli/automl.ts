@@ -8,6 +8,7 @@
  */
 import { Command, InvalidArgumentError } from "commander";
 import { formatTable, lineChart } from "../charts/index.js";
+import { wrapText } from "../charts/table.js";
 import { compareSearches, type CompareResult } from "../automl/compare.js";
 import {
   defaultSpace,
@@ -370,9 +371,9 @@ function formatRun(r: AutomlResult, io: CliIO, jobs: number): string {
       `, test ${b.testAccuracy.toFixed(4)}`,
     `default ${model}: test ${r.default.testAccuracy.toFixed(4)}` +
       ` (${b.testAccuracy - r.default.testAccuracy >= 0 ? "+" : ""}${(b.testAccuracy - r.default.testAccuracy).toFixed(4)} for the best)`,
-    `${r.trials.length} trials (${r.evaluated} evaluated now, ${r.resumed} from the journal; ${r.foldFits} fits` +
-      (halving ? `, ${r.cost.toFixed(2)} full-fit equivalents` : "") +
-      `) in ${r.seconds.toFixed(2)} s (search ${r.searchSeconds.toFixed(2)} s, ${jobs} job${jobs > 1 ? "s" : ""})`,
+    `${r.trials.length} trials: ${r.evaluated} evaluated now, ${r.resumed} from the journal; ${r.foldFits} fits` +
+      (halving ? `, ${r.cost.toFixed(2)} full-fit equivalents` : ""),
+    `${r.seconds.toFixed(2)} s in all, the search ${r.searchSeconds.toFixed(2)} s with ${jobs} job${jobs > 1 ? "s" : ""}`,
   ];
 
   const byId = [...r.trials].sort((a, b2) => a.id - b2.id);
@@ -403,9 +404,24 @@ function formatRun(r: AutomlResult, io: CliIO, jobs: number): string {
       color: io.color,
     },
   );
-  return [...head, "", table, ...notes, "", ...summary, "", chart, ""].join(
-    "\n",
-  );
+  const wrap = (lines: string[]) =>
+    lines.flatMap((l) => {
+      const indent = /^ */.exec(l)![0];
+      return wrapText(l.trimStart(), io.columns - indent.length).map(
+        (w) => indent + w,
+      );
+    });
+  return [
+    ...wrap(head),
+    "",
+    table,
+    ...wrap(notes),
+    "",
+    ...wrap(summary),
+    "",
+    chart,
+    "",
+  ].join("\n");
 }
 
 function compareCommand(io: CliIO, setExit: (code: number) => void): Command {
@@ -460,7 +476,7 @@ function formatCompare(r: CompareResult, io: CliIO): string {
     r.budget === Math.floor(r.gridSize / 2) ? " (half the grid)" : "";
   const head = [
     `TPE, random search and successive halving against the ${r.gridSize}-point grid`,
-    `a random forest on the course's problem, ${r.cv}-fold stratified CV on 800 rows, ${seeds}`,
+    `a random forest on the course's problem, ${r.cv}-fold stratified CV, ${seeds}`,
     `TPE and random: ${r.budget} trials each${half}; halving: factor ${r.factor}, rungs of`,
     "  " +
       rungs.map((g) => `${g.candidates} x ${g.rows}`).join(", ") +
@@ -503,10 +519,11 @@ function formatCompare(r: CompareResult, io: CliIO): string {
     ...head,
     "",
     formatTable(columns, rows, { width: io.columns }),
-    "grid: the grid's best CV score, se: its standard error (std / sqrt(k)), ties: configurations scoring it",
-    "TPE, rand(om): fits (trials of k folds) until the best so far reached the grid's best; ≈: within its se",
-    "halving: its pick's score on the last rung (all rows, so the grid's score for it), whether that is the grid's",
-    `best; cost: its ${sm.halvingMeanEvaluations.toFixed(0)} trials at their rung's rows, in full-fit equivalents`,
+    "grid: the grid's best CV score; se: its standard error, std / sqrt(k);",
+    "ties: configurations scoring it. TPE, rand(om): trials (of k folds each) until",
+    "the best so far reached it; ≈: until within its se. halving: its pick's score",
+    "on the last rung (all rows: the grid's score for it) and whether that is the",
+    `grid's best; cost: its ${sm.halvingMeanEvaluations.toFixed(0)} trials at their rung's rows, in full fits.`,
     "",
     `TPE reached the grid's best in ${sm.tpeReached} of ${r.seeds.length} seeds within ${r.budget} fits (mean ${mean(sm.tpeMeanFitsWhenReached)} fits when it did)`,
     `random search: ${sm.randomReached} of ${r.seeds.length} (mean ${mean(sm.randomMeanFitsWhenReached)})`,
@@ -515,5 +532,11 @@ function formatCompare(r: CompareResult, io: CliIO): string {
     `${r.seconds.toFixed(1)} s`,
     "",
   ];
-  return lines.join("\n");
+  return lines
+    .flatMap((l) =>
+      l.startsWith("seed ") || l.includes("\n") || l.length <= io.columns
+        ? [l]
+        : wrapText(l, io.columns),
+    )
+    .join("\n");
 }

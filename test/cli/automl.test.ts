@@ -38,9 +38,28 @@ describe("wasmlearn automl", () => {
     expect(stdout).toMatch(/validation 0\.\d{4}, test 0\.\d{4}/);
     expect(stdout).toMatch(/default forest: test 0\.\d{4}/);
     expect(stdout).toMatch(
-      /36 trials \(36 evaluated now, 0 from the journal; 36 fits\) in [\d.]+ s/,
+      /36 trials: 36 evaluated now, 0 from the journal; 36 fits\n[\d.]+ s in all, the search [\d.]+ s with 1 job/,
     );
     expect(stdout).toMatch(/validation accuracy per trial/);
+  });
+
+  it("prints the same table and chart for a seed (times masked)", async () => {
+    const { stdout } = await runCli([
+      "automl",
+      "--search",
+      "random",
+      "--trials",
+      "8",
+      "--seed",
+      "3",
+    ]);
+    const masked = stdout
+      .replace(/ \d+\.\d\d$/gm, " x.xx")
+      .replace(
+        /[\d.]+ s in all, the search [\d.]+ s/,
+        "x s in all, the search x s",
+      );
+    expect(masked).toMatchSnapshot();
   });
 
   it("prints only JSON on stdout with --json, with the documented keys", async () => {
