@@ -239,6 +239,7 @@ export async function runSearch(
       else pending.push({ t, tasks: foldTasks(t, data, options, orders) });
     }
     await runPending(pending, exec, jobs, {
+      byCost: options.targetScore === undefined,
       shouldStart: (id) => {
         if (!stopped && overTime()) stopped = "time";
         return id <= stopId && !stopped;
@@ -285,6 +286,7 @@ async function runPending(
   exec: Executor,
   jobs: number,
   hooks: {
+    byCost: boolean;
     shouldStart: (id: number) => boolean;
     onTask: () => void;
     onTrial: (t: TrialRequest, results: FoldResult[]) => void;
@@ -293,6 +295,14 @@ async function runPending(
   const queue = pending.flatMap((p, k) =>
     p.tasks.map((task, f) => ({ k, f, task })),
   );
+  // Longest first (by an estimate) keeps the lanes' last fits short, so
+  // none waits long for the others. Not with a target, where trials must
+  // start in id order to waste no fits past the first that reaches it.
+  if (jobs > 1 && hooks.byCost) {
+    const cost = (t: FoldTask) =>
+      t.train.length * Number(t.params.nEstimators ?? 100);
+    queue.sort((a, b) => cost(b.task) - cost(a.task) || a.k - b.k);
+  }
   const results = pending.map(
     (p) => new Array<FoldResult | undefined>(p.tasks.length),
   );
