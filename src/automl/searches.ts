@@ -269,5 +269,3 @@ export class HalvingSearch implements Search {
     return firstRanked(done.filter((t) => (t.rung ?? 0) === top));
   }
 }
-
-export { sampleParams };
