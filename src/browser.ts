@@ -122,3 +122,50 @@ export {
 export { sineFit, meanSineResidual } from "./diffusion/quality.js";
 export { runCourseDemo } from "./diffusion/demo.js";
 export type { CourseDemoOptions, CourseDemoResult } from "./diffusion/demo.js";
+
+// AutoML building blocks that run anywhere: spaces, searches, folds.
+export {
+  parseSpace,
+  gridPoints,
+  sampleParams,
+  spaceSize,
+  paramsKey,
+} from "./automl/space.js";
+export type {
+  CategoricalDimension,
+  Dimension,
+  ParamValue,
+  Params,
+  RangeDimension,
+  SearchSpace,
+} from "./automl/space.js";
+export {
+  GridSearch,
+  RandomSearch,
+  HalvingSearch,
+  halvingRungs,
+  SEARCH_KINDS,
+} from "./automl/searches.js";
+export type {
+  HalvingOptions,
+  Rung,
+  Search,
+  SearchKind,
+} from "./automl/searches.js";
+export { TpeSearch } from "./automl/tpe.js";
+export type { TpeOptions } from "./automl/tpe.js";
+export { rankTrials } from "./automl/trial.js";
+export type {
+  TrialRecord,
+  TrialRequest,
+  TrialResource,
+} from "./automl/trial.js";
+export { stratifiedKFold, stratifiedOrder } from "./automl/cv.js";
+export type { Fold } from "./automl/cv.js";
+export {
+  checkSpaceForModel,
+  defaultSpace,
+  ESTIMATOR_NAMES,
+  TUNABLE,
+} from "./automl/estimators.js";
+export type { EstimatorName } from "./automl/estimators.js";

@@ -51,3 +51,26 @@ export {
   lineChart,
   formatTable,
 } from "./charts/index.js";
+
+// AutoML runs: searches in worker threads, journals on disk.
+export { runSearch } from "./automl/runner.js";
+export type {
+  RunOptions,
+  SearchData,
+  SearchRun,
+  TrialStore,
+} from "./automl/runner.js";
+export { runAutoml, courseData, dataFingerprint } from "./automl/experiment.js";
+export type {
+  AutomlOptions,
+  AutomlResult,
+  AutomlTrial,
+} from "./automl/experiment.js";
+export { compareSearches } from "./automl/compare.js";
+export type {
+  CompareOptions,
+  CompareResult,
+  CompareSeed,
+} from "./automl/compare.js";
+export { openJournal } from "./automl/journal.js";
+export { destroyTrialPool } from "./automl/workers.js";

@@ -53,4 +53,10 @@ describe("examples/", () => {
     for (const m of ["modality:factors", "early", "late", "cross"])
       expect(out).toContain(m);
   });
+
+  it("automl.mjs runs a TPE search through the library", () => {
+    const out = run(["examples/automl.mjs"]);
+    expect(out.match(/^#\d+ \{/gm)).toHaveLength(12);
+    expect(out).toMatch(/best test accuracy 0\.\d{4}, default forest 0\.\d{4}/);
+  });
 });

@@ -12,6 +12,7 @@ import { diffusionCommand } from "./diffusion.js";
 import { overviewCommand } from "./overview.js";
 import { federatedCommand } from "./federated.js";
 import { demoCommand } from "./demo.js";
+import { automlCommand } from "./automl.js";
 import { processIO, UsageError, type CliIO } from "./io.js";
 
 const VERSION = "0.1.0";
@@ -64,6 +65,7 @@ export async function main(
     overviewCommand(io, setExit),
     federatedCommand(io, setExit),
     demoCommand(io, setExit),
+    automlCommand(io, setExit),
   ];
   for (const cmd of commands) {
     cmd.exitOverride().configureOutput({
