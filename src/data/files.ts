@@ -77,7 +77,9 @@ function readText(path: string | URL, source: string): string {
       throw new RangeError(`path must name a regular file, got ${name}`);
     }
     if (stat.size > MAX_CSV_BYTES) {
-      throw new DataError(`${source} is ${stat.size} bytes; CSV files are limited to 256 MiB`);
+      throw new DataError(
+        `${source} is ${stat.size} bytes; CSV files are limited to 256 MiB`,
+      );
     }
     bytes = readFileSync(path);
   } catch (err) {
@@ -97,7 +99,8 @@ function readText(path: string | URL, source: string): string {
     try {
       bytes = gunzipSync(bytes, { maxOutputLength: MAX_CSV_BYTES });
     } catch (err) {
-      const tooLarge = (err as NodeJS.ErrnoException).code === "ERR_BUFFER_TOO_LARGE";
+      const tooLarge =
+        (err as NodeJS.ErrnoException).code === "ERR_BUFFER_TOO_LARGE";
       throw new DataError(
         tooLarge
           ? `${source} unpacks to more than 256 MiB, the limit for CSV files`

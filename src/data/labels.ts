@@ -27,10 +27,7 @@ export interface EncodedLabels {
  * @throws TypeError if `y` is not an array, holds something other than a
  *   finite number or a string, or mixes numbers with strings
  */
-export function encodeLabels(
-  y: readonly Label[],
-  name = "y",
-): EncodedLabels {
+export function encodeLabels(y: readonly Label[], name = "y"): EncodedLabels {
   if (!Array.isArray(y)) {
     throw new TypeError(
       `${name} must be an array of labels, got ${describe(y)}`,

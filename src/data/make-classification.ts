@@ -99,7 +99,8 @@ export function makeClassification(
   for (let i = 0; i < n; i++) {
     for (let r = 0; r < o.nRedundant; r++) {
       let s = 0;
-      for (let m = 0; m < nInf; m++) s += X[i * d + m] * B[m * o.nRedundant + r];
+      for (let m = 0; m < nInf; m++)
+        s += X[i * d + m] * B[m * o.nRedundant + r];
       X[i * d + nInf + r] = s;
     }
   }
@@ -217,7 +218,9 @@ function resolve(options: MakeClassificationOptions): Resolved {
     throw new RangeError(`flipY must be a number in [0, 1], got ${o.flipY}`);
   }
   if (o.randomState !== null && !Number.isInteger(o.randomState)) {
-    throw new RangeError(`randomState must be null or an integer, got ${o.randomState}`);
+    throw new RangeError(
+      `randomState must be null or an integer, got ${o.randomState}`,
+    );
   }
   const used = o.nInformative + o.nRedundant + o.nRepeated;
   if (used > o.nFeatures) {

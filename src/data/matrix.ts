@@ -15,7 +15,11 @@ export interface Matrix {
 export type MatrixLike = Matrix | readonly (readonly number[])[];
 
 /** A new zero matrix, or one over `data` (not copied) when given. */
-export function matrix(rows: number, cols: number, data?: Float64Array): Matrix {
+export function matrix(
+  rows: number,
+  cols: number,
+  data?: Float64Array,
+): Matrix {
   if (!Number.isInteger(rows) || rows < 0) {
     throw new RangeError(`rows must be an integer >= 0, got ${rows}`);
   }
@@ -81,7 +85,9 @@ function fromRows(rows: readonly (readonly number[])[], name: string): Matrix {
   for (let i = 0; i < nRows; i++) {
     const row = rows[i];
     if (!Array.isArray(row) && !ArrayBuffer.isView(row)) {
-      throw new TypeError(`${name}[${i}] must be an array, got ${describe(row)}`);
+      throw new TypeError(
+        `${name}[${i}] must be an array, got ${describe(row)}`,
+      );
     }
     if (row.length !== nCols) {
       throw new DataError(
@@ -119,8 +125,10 @@ export function assertFinite(m: Matrix, name = "X"): void {
 export function describe(v: unknown): string {
   if (v === null) return "null";
   if (Array.isArray(v)) return `an array of length ${v.length}`;
-  if (typeof v === "string") return JSON.stringify(v.length > 40 ? v.slice(0, 40) + "…" : v);
-  if (typeof v === "object") return (v as object).constructor?.name ?? "an object";
+  if (typeof v === "string")
+    return JSON.stringify(v.length > 40 ? v.slice(0, 40) + "…" : v);
+  if (typeof v === "object")
+    return (v as object).constructor?.name ?? "an object";
   return String(v);
 }
 
@@ -146,7 +154,8 @@ export function takeColumns(m: Matrix, k: number): Matrix {
 
 /** Side-by-side concatenation; every part must have the same rows. */
 export function hstack(parts: readonly Matrix[]): Matrix {
-  if (parts.length === 0) throw new RangeError("hstack needs at least one matrix");
+  if (parts.length === 0)
+    throw new RangeError("hstack needs at least one matrix");
   const rows = parts[0].rows;
   let cols = 0;
   for (const [p, m] of parts.entries()) {

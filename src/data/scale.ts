@@ -280,7 +280,10 @@ function checkJsonStatistics(
   if (mean.length < 1) {
     throw new RangeError("json.mean must have at least 1 value, got 0");
   }
-  for (const [name, a] of [["variance", variance], ["scale", scale]] as const) {
+  for (const [name, a] of [
+    ["variance", variance],
+    ["scale", scale],
+  ] as const) {
     if (a.length !== mean.length) {
       throw new RangeError(
         `json.${name} must have ${mean.length} values like json.mean, ` +

@@ -6,11 +6,7 @@
 import { Rng } from "../kernels/rng.js";
 import type { Label } from "./dataset.js";
 import { DataError } from "../errors.js";
-import {
-  checkLabelCount,
-  encodeLabels,
-  type EncodedLabels,
-} from "./labels.js";
+import { checkLabelCount, encodeLabels, type EncodedLabels } from "./labels.js";
 import { describe } from "./matrix.js";
 
 /** Options of {@link trainTestSplit}. */

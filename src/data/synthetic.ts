@@ -33,7 +33,9 @@ export const SYNTHETIC_MODALITIES = [
  * xoshiro128** stream, so a seed always gives the same data.
  * @throws RangeError for nSamples < 1 or a negative noise
  */
-export function makeMultimodal(options: MultimodalOptions = {}): MultiViewDataset {
+export function makeMultimodal(
+  options: MultimodalOptions = {},
+): MultiViewDataset {
   const { nSamples = 1000, seed = 42, noise = 0.5 } = options;
   if (!Number.isInteger(nSamples) || nSamples < 1) {
     throw new RangeError(`nSamples must be an integer >= 1, got ${nSamples}`);

@@ -78,9 +78,9 @@ describe("parseCsv", () => {
     it("splits on another delimiter, and a tab is not trimmed away", () => {
       expect(parseCsv("a;b\n1;2", { delimiter: ";" }).X.data[1]).toBe(2);
       const tsv = { delimiter: "\t" };
-      expect(Array.from(parseCsv("a\tb\n 1 \t 2 \n", tsv).X.data)).toEqual(
-        [1, 2],
-      );
+      expect(Array.from(parseCsv("a\tb\n 1 \t 2 \n", tsv).X.data)).toEqual([
+        1, 2,
+      ]);
       expect(() => parseCsv("a\tb\n1\t\t2\n", tsv)).toThrow(
         "input line 2 must have 2 cells like the header, got 3",
       );

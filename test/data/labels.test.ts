@@ -67,11 +67,7 @@ describe("encodeLabels", () => {
         "y[0] must be a finite number or a string, got Infinity",
       ],
       ["null", ["a", null], "y[1] must be a number or a string, got null"],
-      [
-        "a boolean",
-        [true],
-        "y[0] must be a number or a string, got true",
-      ],
+      ["a boolean", [true], "y[0] must be a number or a string, got true"],
       ["a string", "abc", 'y must be an array of labels, got "abc"'],
     ];
     for (const [what, y, message] of cases) {

@@ -1,7 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { makeClassification } from "../../src/data/make-classification.js";
 
-function column(X: { data: Float64Array; rows: number; cols: number }, j: number): number[] {
+function column(
+  X: { data: Float64Array; rows: number; cols: number },
+  j: number,
+): number[] {
   return Array.from({ length: X.rows }, (_, i) => X.data[i * X.cols + j]);
 }
 
@@ -42,8 +45,11 @@ describe("makeClassification", () => {
     for (let k = 0; k < 4; k++) {
       const rows = Array.from({ length: 1000 }, (_, r) => k * 1000 + r);
       expect(rows.every((i) => y[i] === k % 2)).toBe(true);
-      const centre = [0, 1, 2].map((j) => mean(rows.map((i) => X.data[i * 10 + j])));
-      for (const c of centre) expect(Math.abs(Math.abs(c) - 2)).toBeLessThan(0.15);
+      const centre = [0, 1, 2].map((j) =>
+        mean(rows.map((i) => X.data[i * 10 + j])),
+      );
+      for (const c of centre)
+        expect(Math.abs(Math.abs(c) - 2)).toBeLessThan(0.15);
       vertices.add(centre.map(Math.sign).join());
     }
     expect(vertices.size).toBe(4);
@@ -55,7 +61,10 @@ describe("makeClassification", () => {
     const det = (m: number[][]): number =>
       m.length === 1
         ? m[0][0]
-        : m[0].reduce((s, v, c) => s + (c % 2 ? -1 : 1) * v * det(minor(m, c)), 0);
+        : m[0].reduce(
+            (s, v, c) => s + (c % 2 ? -1 : 1) * v * det(minor(m, c)),
+            0,
+          );
     const rowsOf = (cols: number[]) =>
       [5, 1500, 2700, 3999].map((i) => cols.map((j) => X.data[i * 10 + j]));
     expect(Math.abs(det(rowsOf([0, 1, 2, 3])))).toBeLessThan(1e-9);
@@ -88,7 +97,12 @@ describe("makeClassification", () => {
     const sizes = [0, 1, 2, 3].map((k) => y.filter((v) => v === k).length);
     expect(sizes).toEqual([26, 25, 25, 25]);
     const labels = (flipY: number) =>
-      makeClassification({ nSamples: 5000, flipY, shuffle: false, randomState: 2 }).y;
+      makeClassification({
+        nSamples: 5000,
+        flipY,
+        shuffle: false,
+        randomState: 2,
+      }).y;
     const base = labels(0);
     const flipped = labels(0.2);
     const changed = base.filter((v, i) => v !== flipped[i]).length / 5000;
@@ -107,7 +121,12 @@ describe("makeClassification", () => {
   });
 
   it("validates scikit-learn's constraints, without 32-bit overflow", () => {
-    const tooMany = { nFeatures: 5, nInformative: 3, nRedundant: 2, nRepeated: 1 };
+    const tooMany = {
+      nFeatures: 5,
+      nInformative: 3,
+      nRedundant: 2,
+      nRepeated: 1,
+    };
     expect(() => makeClassification(tooMany)).toThrow(
       "nInformative + nRedundant + nRepeated must be <= nFeatures (5), got 6",
     );

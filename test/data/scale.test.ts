@@ -94,7 +94,7 @@ describe("StandardScaler", () => {
     it("gives each column mean 0 and population std 1 after fitting", () => {
       const rng = new Rng(5);
       const n = 200;
-      const data = rng.fillNormal(n * 3).map((v, p) => v * (p % 3 + 1) + p);
+      const data = rng.fillNormal(n * 3).map((v, p) => v * ((p % 3) + 1) + p);
       const Z = new StandardScaler().fitTransform(matrix(n, 3, data));
       const again = new StandardScaler().fit(Z);
       expectClose(again.mean, [0, 0, 0]);
@@ -220,7 +220,11 @@ describe("StandardScaler", () => {
     });
 
     it("when fitted on NaN then throws a DataError naming the entry", () => {
-      const f = () => new StandardScaler().fit([[1, 2], [3, NaN]]);
+      const f = () =>
+        new StandardScaler().fit([
+          [1, 2],
+          [3, NaN],
+        ]);
       expect(f).toThrow(DataError);
       expect(f).toThrow(
         "X must contain only finite numbers, got NaN at row 1, column 1",
@@ -253,7 +257,11 @@ describe("StandardScaler", () => {
     });
 
     it("when a column's variance overflows then throws a DataError", () => {
-      const f = () => new StandardScaler().fit([[0, -1e200], [0, 1e200]]);
+      const f = () =>
+        new StandardScaler().fit([
+          [0, -1e200],
+          [0, 1e200],
+        ]);
       expect(f).toThrow(DataError);
       expect(f).toThrow("X column 1 must have a finite variance, got Infinity");
     });

@@ -20,7 +20,7 @@ function countBy(labels: readonly Label[]): Map<Label, number> {
 }
 
 /** 10 classes of 200 rows, sorted by class like the mfeat files. */
-const SORTED_10 = Array.from({ length: 2000 }, (_, i) => 1 + (i / 200 | 0));
+const SORTED_10 = Array.from({ length: 2000 }, (_, i) => 1 + ((i / 200) | 0));
 
 describe("trainTestSplit", () => {
   describe("sizes", () => {
