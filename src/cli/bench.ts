@@ -93,7 +93,6 @@ export function benchCommand(
       "--compare <file>",
       "show the change against an earlier `bench --json` output",
     )
-    .option("--no-color", "no ANSI colours, even on a terminal")
     .addHelpText("after", EXAMPLES)
     .action(async (kernels: string[], flags: BenchFlags, cmd: Command) => {
       const chosen = checkKernels(kernels);
@@ -134,7 +133,7 @@ export function benchCommand(
           ) + "\n",
         );
       } else {
-        const look = { columns: io.columns, color: io.color && flags.color };
+        const look = { columns: io.columns, color: io.color };
         const text = formatBench(result, env, look, seconds);
         io.stdout(parallel ? `${text}\n${parallel.text}\n` : text);
         io.stdout(formatPeerAndCompare(peers, old, result, flags, look));

@@ -45,6 +45,17 @@ export async function main(
   argv: readonly string[],
   io: CliIO = processIO(),
 ): Promise<number> {
+  // --no-color is understood by every command, wherever it stands
+  // (before a "--" that ends the options)
+  const end = argv.indexOf("--");
+  const options = end < 0 ? argv : argv.slice(0, end);
+  if (options.includes("--no-color")) {
+    io = { ...io, color: false };
+    argv = [
+      ...options.filter((a) => a !== "--no-color"),
+      ...(end < 0 ? [] : argv.slice(end)),
+    ];
+  }
   let exitCode = 0;
   const setExit = (code: number) => (exitCode = code);
   const program = new Command("wasmlearn")
@@ -52,6 +63,11 @@ export async function main(
       "machine learning with a WebAssembly core: multimodal fusion, logistic regression, benchmarks",
     )
     .version(VERSION)
+    .addHelpText(
+      "after",
+      "\nColour: charts use ANSI colours on a terminal only; --no-color (any\n" +
+        "command) or the NO_COLOR environment variable turns them off.\n",
+    )
     .exitOverride()
     .configureOutput({
       writeOut: (s) => io.stdout(s),

@@ -39,7 +39,6 @@ export function overviewCommand(
     )
     .option("--json", "print the data as JSON", false)
     .option("--ascii", "draw with ASCII characters only", false)
-    .option("--no-color", "no ANSI colours, even on a terminal")
     .addHelpText("after", EXAMPLES)
     .action(async (flags: OverviewFlags) => {
       const data = await loadOverview();
@@ -48,7 +47,7 @@ export function overviewCommand(
       } else {
         const look = {
           width: Math.min(io.columns, MAX_WIDTH),
-          color: io.color && flags.color,
+          color: io.color,
           ascii: flags.ascii,
         };
         io.stdout(formatOverview(data, look) + "\n");

@@ -69,6 +69,19 @@ describe("wasmlearn overview", () => {
     };
     expect(await main(["overview", "--no-color"], io)).toBe(0);
     expect(out).not.toMatch(/\x1b\[/);
+    // and every other command takes it too, before or after its options
+    for (const argv of [
+      ["fusion", "--no-color"],
+      ["--no-color", "federated", "--rounds", "2"],
+      ["diffusion", "--no-color", "--steps", "10"],
+    ]) {
+      out = "";
+      expect(await main(argv, io), argv.join(" ")).toBe(0);
+      expect(out).not.toMatch(/\x1b\[/);
+    }
+    out = "";
+    expect(await main(["fusion"], io)).toBe(0);
+    expect(out).toMatch(/\x1b\[/);
   });
 
   it("fits narrow and wide terminals", () => {
