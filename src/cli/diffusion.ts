@@ -608,7 +608,9 @@ export function formatTrain(
       "",
       formatTable(
         [
-          { header: `held-out denoising loss (${s.nHeldOut} signals)` },
+          {
+            header: `held-out denoising loss (${s.nHeldOut} signal${s.nHeldOut === 1 ? "" : "s"})`,
+          },
           { header: "MSE", align: "right" },
         ],
         [
