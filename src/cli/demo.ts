@@ -1,5 +1,5 @@
 /** `wasmlearn demo`: serves the browser demo on localhost until stopped. */
-import { Command } from "commander";
+import { Command, InvalidArgumentError } from "commander";
 import { ListenError, startDemo } from "../server/demo.js";
 import { UsageError, type CliIO } from "./io.js";
 import { intOption } from "./parse.js";
@@ -33,6 +33,24 @@ export function untilSignal(): Promise<string> {
   });
 }
 
+/**
+ * A host to listen on. Empty strings, "0" and other shorthands that Node
+ * would quietly take as "every interface" are refused: listening on every
+ * interface must be asked for by name (0.0.0.0 or ::).
+ */
+export function hostOption(value: string): string {
+  const host = value.trim();
+  const ipv4 = /^(\d{1,3})(\.\d{1,3}){3}$/.test(host);
+  const ipv6 = /^\[?[0-9a-f:.]+\]?$/i.test(host) && host.includes(":");
+  const name = /^(?=.*[a-z])[a-z0-9-]+(\.[a-z0-9-]+)*$/i.test(host);
+  if (!ipv4 && !ipv6 && !name) {
+    throw new InvalidArgumentError(
+      `must be an IP address or a host name, got "${value}"`,
+    );
+  }
+  return host.replace(/^\[(.*)\]$/, "$1");
+}
+
 /** Whether a host name or address is this machine's loopback interface. */
 export function isLoopback(host: string): boolean {
   return /^(127(\.\d{1,3}){3}|::1|\[::1\]|localhost)$/i.test(host);
@@ -57,7 +75,12 @@ export function demoCommand(
       intOption(0, 65_535),
       0,
     )
-    .option("--host <address>", "interface to listen on", "127.0.0.1")
+    .option(
+      "--host <address>",
+      "interface to listen on: an IP address or a host name",
+      hostOption,
+      "127.0.0.1",
+    )
     .option("--json", "print {url, port, root} as JSON", false)
     .addHelpText("after", EXAMPLES)
     .action(async (flags: DemoFlags) => {

@@ -1,8 +1,8 @@
 /**
- * The browser demo's server (Node only): the package root served as is,
- * so that examples/browser/ can import dist/browser.js, fetch
- * build/release.wasm and the shipped data/ files by relative URLs. Loopback
- * only unless a host is given.
+ * The browser demo's server (Node only): the package root, so that
+ * examples/browser/ can import dist/browser.js, fetch build/release.wasm
+ * and the shipped data/ files by relative URLs, but only those
+ * ({@link DEMO_FILES}). Loopback only unless a host is given.
  */
 import { existsSync } from "node:fs";
 import { join } from "node:path";
@@ -17,6 +17,20 @@ export const PACKAGE_ROOT = fileURLToPath(new URL("../../", import.meta.url));
 
 /** The page's path below the root, ending in a slash. */
 export const DEMO_PATH = "examples/browser/";
+
+/**
+ * All the page needs, and all the demo serves: the page, the browser
+ * entry and its modules, the two Wasm builds and the shipped data. Not
+ * the sources, not node_modules, not .git.
+ */
+export const DEMO_FILES: readonly string[] = [
+  DEMO_PATH,
+  "dist/",
+  "build/release.wasm",
+  "build/release-scalar.wasm",
+  "data/",
+  "package.json",
+];
 
 /** Options of {@link startDemo}. */
 export interface DemoOptions {
@@ -54,7 +68,7 @@ export async function startDemo(
   if (!existsSync(page)) throw new Error(`the demo page ${page} is missing`);
   let server: StaticServer;
   try {
-    server = await serveStatic({ root, port, host });
+    server = await serveStatic({ root, port, host, allow: DEMO_FILES });
   } catch (err) {
     const e = err as NodeJS.ErrnoException;
     if (e.code === "EADDRINUSE") {

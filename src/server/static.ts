@@ -2,9 +2,13 @@
  * A small static file server for the package's own files (Node only): it
  * serves the browser demo (`wasmlearn demo`) and the pages the browser
  * tests load. It listens on 127.0.0.1 unless told otherwise, answers GET
- * and HEAD only, never lists directories and never leaves its root.
+ * and HEAD only, never lists directories and never leaves its root: a
+ * path is resolved with its symbolic links before serving, and must stay
+ * below the root's own real path. An allowlist narrows what is served
+ * further (the demo serves only what its page needs, never .git or
+ * node_modules).
  */
-import { createReadStream, statSync } from "node:fs";
+import { createReadStream, realpathSync, statSync } from "node:fs";
 import {
   createServer,
   type IncomingMessage,
@@ -52,6 +56,12 @@ export interface StaticServerOptions {
   headers?: Readonly<Record<string, string>>;
   /** Consulted before the file system. */
   hook?: RequestHook;
+  /**
+   * Paths below the root that may be served, e.g. ["dist/", "data/",
+   * "index.html"]: a prefix ending in "/" allows a directory, anything
+   * else one file. Absent: everything below the root.
+   */
+  allow?: readonly string[];
 }
 
 export interface StaticServer {
@@ -73,8 +83,34 @@ export function resolveInRoot(root: string, pathname: string): string | null {
   if (decoded.includes("\0")) return null;
   const base = resolve(root);
   const file = resolve(base, "." + decoded);
-  if (file !== base && !file.startsWith(base + sep)) return null;
-  return file;
+  return inside(base, file) ? file : null;
+}
+
+function inside(base: string, file: string): boolean {
+  return file === base || file.startsWith(base + sep);
+}
+
+/**
+ * The real path of an existing `file` when it, with every symbolic link
+ * resolved, is still below the real root; otherwise null.
+ */
+function realInRoot(realRoot: string, file: string): string | null {
+  try {
+    const real = realpathSync(file);
+    return inside(realRoot, real) ? real : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Whether `relative` (below the root, "/"-separated) is allowed. */
+function allowed(allow: readonly string[] | undefined, relative: string) {
+  if (!allow) return true;
+  return allow.some((a) =>
+    a.endsWith("/")
+      ? relative.startsWith(a) || relative + "/" === a
+      : relative === a,
+  );
 }
 
 function send(res: ServerResponse, status: number, text: string): void {
@@ -84,6 +120,7 @@ function send(res: ServerResponse, status: number, text: string): void {
 
 function handle(
   options: StaticServerOptions,
+  realRoot: string,
   req: IncomingMessage,
   res: ServerResponse,
 ): void {
@@ -93,14 +130,24 @@ function handle(
     res.setHeader("allow", "GET, HEAD");
     return send(res, 405, "method not allowed\n");
   }
-  let file = resolveInRoot(options.root, pathname);
-  if (file === null) return send(res, 403, "forbidden\n");
+  const named = resolveInRoot(options.root, pathname);
+  if (named === null) return send(res, 403, "forbidden\n");
+  const notFound = () => send(res, 404, `not found: ${pathname}\n`);
+
+  // symbolic links resolved, still below the root; then the allowlist
+  let file = realInRoot(realRoot, named);
+  if (file === null) return notFound();
   let stat = statSync(file, { throwIfNoEntry: false });
   if (stat?.isDirectory()) {
-    file = resolve(file, "index.html");
+    file = realInRoot(realRoot, resolve(file, "index.html"));
+    if (file === null) return notFound();
     stat = statSync(file, { throwIfNoEntry: false });
   }
-  if (!stat?.isFile()) return send(res, 404, `not found: ${pathname}\n`);
+  const relative = file
+    .slice(realRoot.length + 1)
+    .split(sep)
+    .join("/");
+  if (!stat?.isFile() || !allowed(options.allow, relative)) return notFound();
 
   res.writeHead(200, {
     "content-type":
@@ -120,9 +167,10 @@ export async function serveStatic(
   options: StaticServerOptions,
 ): Promise<StaticServer> {
   const host = options.host ?? "127.0.0.1";
+  const realRoot = realpathSync(resolve(options.root));
   const server = createServer((req, res) => {
     try {
-      handle(options, req, res);
+      handle(options, realRoot, req, res);
     } catch {
       if (!res.headersSent) send(res, 500, "internal error\n");
       else res.destroy();

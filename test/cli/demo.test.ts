@@ -3,7 +3,7 @@ import { createServer, type Server } from "node:net";
 import type { AddressInfo } from "node:net";
 import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, it } from "vitest";
-import { isLoopback } from "../../src/cli/demo.js";
+import { hostOption, isLoopback } from "../../src/cli/demo.js";
 import { runCli } from "./helpers.js";
 
 const BIN = fileURLToPath(new URL("../../bin/wasmlearn.js", import.meta.url));
@@ -101,6 +101,18 @@ describe("wasmlearn demo", () => {
     const { code, stderr } = await runCli(["demo", "--port", "70000"]);
     expect(code).toBe(1);
     expect(stderr).toMatch(/--port.*must be an integer from 0 to 65535/);
+  });
+
+  it("rejects hosts that Node would take as every interface", async () => {
+    for (const host of ["", "0", "a b", "-", "1.2.3"]) {
+      const { code, stdout, stderr } = await runCli(["demo", "--host", host]);
+      expect(code, host).toBe(1);
+      expect(stdout).toBe("");
+      expect(stderr).toMatch(/--host.*must be an IP address or a host name/);
+    }
+    expect(hostOption("[::1]")).toBe("::1");
+    expect(hostOption("0.0.0.0")).toBe("0.0.0.0");
+    expect(hostOption("localhost")).toBe("localhost");
   });
 });
 
