@@ -8,7 +8,6 @@
  */
 import {
   closeSync,
-  existsSync,
   fsyncSync,
   openSync,
   readFileSync,
@@ -16,6 +15,7 @@ import {
   truncateSync,
   writeSync,
 } from "node:fs";
+import { dirname, resolve } from "node:path";
 import type { TrialStore } from "./runner.js";
 import type { TrialRecord } from "./trial.js";
 
@@ -84,12 +84,14 @@ export function openJournal(
 ): TrialStore & { path: string } {
   const header = { type: "header", version: JOURNAL_VERSION, config };
   const finished = new Map<number, TrialRecord>();
-  let exists = existsSync(path);
-  if (exists && statSync(path).size === 0) exists = false;
+  const stat = statSync(path, { throwIfNoEntry: false });
+  // a FIFO, a device or a directory would block or fail: refuse them first
+  if (stat && !stat.isFile()) {
+    throw new RangeError(`journal must be a regular file, got ${path}`);
+  }
+  if (!stat) checkWritableDirectory(path);
+  const exists = stat !== undefined && stat.size > 0;
   if (exists) {
-    if (!statSync(path).isFile()) {
-      throw new RangeError(`journal must be a regular file, got ${path}`);
-    }
     const text = readFileSync(path, "utf8");
     let lines = text.split("\n");
     let keep = text.length;
@@ -142,12 +144,22 @@ export function openJournal(
     if (keep < text.length)
       truncateSync(path, Buffer.byteLength(text.slice(0, keep)));
   }
-  const fd = openSync(path, "a");
-  if (!exists) {
-    writeSync(fd, JSON.stringify(header) + "\n");
-    fsyncSync(fd);
+  try {
+    const fd = openSync(path, "a");
+    try {
+      if (!exists) {
+        writeSync(fd, JSON.stringify(header) + "\n");
+        fsyncSync(fd);
+      }
+    } finally {
+      closeSync(fd);
+    }
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new RangeError(
+      `journal ${path} must be writable, got ${code ?? (err as Error).message}`,
+    );
   }
-  closeSync(fd);
   return {
     path,
     finished,
@@ -161,4 +173,15 @@ export function openJournal(
       }
     },
   };
+}
+
+/** A new journal's directory must exist: say so, rather than fail on open. */
+function checkWritableDirectory(path: string): void {
+  const dir = dirname(resolve(path));
+  const stat = statSync(dir, { throwIfNoEntry: false });
+  if (!stat?.isDirectory()) {
+    throw new RangeError(
+      `journal ${path} must be in an existing directory, got ${dir}`,
+    );
+  }
 }

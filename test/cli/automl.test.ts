@@ -1,4 +1,4 @@
-import { spawn } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -257,6 +257,32 @@ describe("wasmlearn automl", () => {
     expect(stderr).toMatch(
       /^error: journal .* must come from the same search to resume it; it differs in fingerprint, seed/,
     );
+  });
+
+  it("refuses a FIFO, a directory and a missing directory as the journal, without waiting", async () => {
+    const fifo = join(dir, "journal.fifo");
+    execFileSync("mkfifo", [fifo]);
+    for (const [path, message] of [
+      [fifo, /^error: journal must be a regular file, got .*journal\.fifo\n$/],
+      [dir, /^error: journal must be a regular file, got /],
+      [
+        join(dir, "no-such-dir", "j.jsonl"),
+        /^error: journal .*j\.jsonl must be in an existing directory, got .*no-such-dir\n$/,
+      ],
+    ] as const) {
+      const { code, stdout, stderr } = await runCli([
+        "automl",
+        "--search",
+        "random",
+        "--trials",
+        "2",
+        "--journal",
+        path,
+      ]);
+      expect(code, path).toBe(1);
+      expect(stdout).toBe("");
+      expect(stderr).toMatch(message);
+    }
   });
 });
 
