@@ -136,8 +136,16 @@ export function parseSpace(raw: unknown): SearchSpace {
   if (names.length === 0)
     throw new RangeError("space must name at least one parameter, got {}");
   const space: SearchSpace = {};
-  for (const name of names)
-    space[name] = parseDimension(name, (raw as Record<string, unknown>)[name]);
+  for (const name of names) {
+    // defined, not assigned: a key "__proto__" stays a key (and is later
+    // refused as an unknown option) instead of replacing the prototype
+    Object.defineProperty(space, name, {
+      value: parseDimension(name, (raw as Record<string, unknown>)[name]),
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
+  }
   return space;
 }
 

@@ -50,7 +50,7 @@ import {
   type FlatTreeJSON,
   type MaxFeatures,
 } from "./tree.js";
-import { checkBackend, checkInteger } from "./validation.js";
+import { checkBackend, checkBoolean, checkInteger } from "./validation.js";
 
 /** Options of {@link RandomForestClassifier}; names follow scikit-learn's. */
 export interface RandomForestOptions {
@@ -345,8 +345,8 @@ export class RandomForestClassifier {
       minSamplesSplit: checkMinSamplesSplit(minSamplesSplit),
       minSamplesLeaf: checkMinSamplesLeaf(minSamplesLeaf),
       maxFeatures: checkMaxFeatures(maxFeatures),
-      bootstrap: Boolean(bootstrap),
-      oobScore: Boolean(oobScore),
+      bootstrap: checkBoolean("bootstrap", bootstrap),
+      oobScore: checkBoolean("oobScore", oobScore),
       randomState: checkRandomState(randomState),
       backend: checkBackend(backend),
       nJobs: checkNJobs(nJobs),

@@ -130,6 +130,13 @@ describe("checkSpaceForModel", () => {
     expect(() =>
       checkSpaceForModel(parseSpace({ maxDepth: [3] }), "logistic"),
     ).toThrow(/logistic's C, maxIter/);
+    // a key named __proto__ is a key like any other, not a prototype
+    expect(() =>
+      checkSpaceForModel(
+        parseSpace(JSON.parse('{"__proto__": [1, 2]}')),
+        "forest",
+      ),
+    ).toThrow(/space parameter "__proto__" must be one of forest's/);
   });
 
   it("rejects values the estimator rejects, with its message", () => {

@@ -251,6 +251,14 @@ describe("RandomForestClassifier", () => {
     expect(() => new RandomForestClassifier({ nEstimators: 0 })).toThrow(
       "nEstimators must be an integer >= 1, got 0",
     );
+    for (const bootstrap of ["false", "no", 0, 1, null])
+      expect(
+        () => new RandomForestClassifier({ bootstrap } as never),
+        String(bootstrap),
+      ).toThrow(/^bootstrap must be true or false, got /);
+    expect(
+      () => new RandomForestClassifier({ oobScore: "yes" } as never),
+    ).toThrow(/^oobScore must be true or false, got /);
     const noBag = { oobScore: true, bootstrap: false };
     expect(() => new RandomForestClassifier(noBag)).toThrow(RangeError);
     expect(() =>
