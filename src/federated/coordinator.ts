@@ -542,10 +542,12 @@ export class Coordinator {
       links.map((l, k) => l.request(make(this.nextId++, k))),
     );
     return settled.map((s, k) => {
-      if (s.status === "rejected")
-        this.log(
-          `${links[k].name}: ${(s.reason as Error)?.message ?? s.reason}`,
-        );
+      if (s.status === "rejected") {
+        const why = String((s.reason as Error)?.message ?? s.reason);
+        const name = links[k].name;
+        // messages that already name the client are logged as they are
+        this.log(why.startsWith(name + " ") ? why : `${name}: ${why}`);
+      }
       return [links[k], s.status === "fulfilled" ? s.value : null];
     });
   }

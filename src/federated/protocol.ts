@@ -236,6 +236,17 @@ export function parseClientMessage(text: string): ClientMessage {
     count("nSamples");
     count("correct");
     finite("lossSum");
+    // sums over the client's samples: at most one hit each, losses >= 0
+    if ((m.correct as number) > (m.nSamples as number)) {
+      throw new ProtocolError(
+        `metrics.correct must be at most nSamples (${m.nSamples as number}), got ${m.correct as number}`,
+      );
+    }
+    if ((m.lossSum as number) < 0) {
+      throw new ProtocolError(
+        `metrics.lossSum must be >= 0, got ${m.lossSum as number}`,
+      );
+    }
   } else if (m.type === "forest") {
     count("nSamples");
   } else if (typeof m.message !== "string") {

@@ -220,6 +220,18 @@ export class FederatedServer {
         });
         return;
       }
+      // a reply speaks for the samples the client said it holds
+      if ("nSamples" in msg && msg.nSamples !== peer.hello.nSamples) {
+        const why = `${peer.name} claimed ${msg.nSamples} samples in a ${msg.type} reply, ${peer.hello.nSamples} when it joined`;
+        this.note(`rejected a ${msg.type} message: ${why}`);
+        send(socket, { type: "error", message: why });
+        this.settle(msg.id)?.resolve({
+          type: "error",
+          id: msg.id,
+          message: why,
+        });
+        return;
+      }
       this.settle(msg.id)?.resolve(msg);
     });
     socket.on("close", () => {

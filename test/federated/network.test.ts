@@ -337,6 +337,55 @@ describe("federated serve and join over loopback", () => {
     expect(stays.err()).toMatch(/training failed: round \d+/);
   });
 
+  it("rejects a reply for more samples than the client joined with, and keeps its metrics out", async () => {
+    const server = await FederatedServer.start({
+      clients: 2,
+      rounds: 3,
+      minClients: 1,
+      joinTimeoutMs: 10_000,
+      requestTimeoutMs: 5000,
+    });
+    try {
+      const honest = joinFederation({
+        server: server.url,
+        data: courseClientData(0, 42),
+        timeoutMs: 15_000,
+      });
+      // a client that answers honestly, except that its metrics claim
+      // ten times its samples, all of them right
+      const liar = new WebSocket(server.url);
+      const inner = new LocalClient(courseClientData(1, 42));
+      await new Promise<void>((resolve) => liar.on("open", () => resolve()));
+      liar.on("message", (data) => {
+        const msg = JSON.parse(String(data));
+        if (msg.type !== "train" && msg.type !== "evaluate") return;
+        const reply = inner.handle(msg) as Record<string, unknown>;
+        if (reply.type === "metrics") {
+          const n = (reply.nSamples as number) * 10;
+          Object.assign(reply, { nSamples: n, correct: n, lossSum: 0 });
+        }
+        liar.send(JSON.stringify(reply));
+      });
+      liar.send(JSON.stringify(inner.hello()));
+      const run = await server.done;
+      await honest;
+      liar.terminate();
+      expect(
+        server.log.some((l) =>
+          /rejected a metrics message: client-1 claimed 2000 samples in a metrics reply, 200 when it joined/.test(
+            l,
+          ),
+        ),
+      ).toBe(true);
+      for (const r of run.rounds) {
+        expect(r.nSamples).toBe(200);
+        expect(r.accuracy).toBeLessThanOrEqual(1);
+      }
+    } finally {
+      await server.close();
+    }
+  });
+
   it("join requires an explicit ws:// server", async () => {
     await expect(
       joinFederation({
