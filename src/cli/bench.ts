@@ -48,8 +48,10 @@ Examples:
 /** A comma-separated list of integers in [min, max]. */
 function sizeList(max: number, min = 1) {
   const parse = intOption(min, max);
-  return (value: string): number[] =>
-    value.split(",").map((v) => parse(v.trim()));
+  return (value: string): number[] => [
+    // each size once: a repeated size would be timed, and compared, twice
+    ...new Set(value.split(",").map((v) => parse(v.trim()))),
+  ];
 }
 
 /** Defines the command; `io` receives all output. */

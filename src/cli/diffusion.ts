@@ -5,6 +5,7 @@
  */
 import { statSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
+import { DataError } from "../errors.js";
 import { Command, InvalidArgumentError } from "commander";
 import { BACKENDS, type BackendName } from "../backend.js";
 import { formatTable, lineChart } from "../charts/index.js";
@@ -357,6 +358,12 @@ function sampleCommand(io: CliIO, setExit: (code: number) => void): Command {
         seed: flags.seed,
       });
       const seconds = (performance.now() - t0) / 1000;
+      if (!samples.data.every(Number.isFinite)) {
+        throw new DataError(
+          `the samples of ${flags.model} must be finite numbers, got ${samples.data.find((v) => !Number.isFinite(v))}: ` +
+            "the model's parameters are out of range (is it a trained model?)",
+        );
+      }
       const noise = new Rng(flags.seed + 7).fillNormal(samples.data.length);
       const L = samples.cols;
       const result = {

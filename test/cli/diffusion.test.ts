@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -185,6 +185,23 @@ describe("wasmlearn diffusion train and sample", () => {
     await expectUserError(
       ["diffusion", "sample"],
       /required option '--model <file.json>' not specified/,
+    );
+    // a well-formed model whose weights overflow: no quality table of NaNs
+    const saved = JSON.parse(readFileSync(model, "utf8"));
+    const blowUp = (o: Record<string, unknown>) => {
+      for (const [k, v] of Object.entries(o)) {
+        if (Array.isArray(v) && v.length > 100 && typeof v[0] === "number")
+          o[k] = v.map(() => 1e308);
+        else if (v && typeof v === "object")
+          blowUp(v as Record<string, unknown>);
+      }
+    };
+    blowUp(saved);
+    const huge = join(dir, "huge.json");
+    writeFileSync(huge, JSON.stringify(saved));
+    await expectUserError(
+      ["diffusion", "sample", "--model", huge, "--n", "2"],
+      /^error: the samples of .*huge\.json must be finite numbers, got NaN/,
     );
   });
 
