@@ -28,8 +28,8 @@ export interface CompareOptions {
   budget?: number;
   jobs?: number;
   backend?: BackendName;
-  /** successive halving's factor (3) and first rung's rows (2 x folds x classes) */
-  halving?: { factor?: number; minResource?: number };
+  /** successive halving's factor (3), first rung's rows (2 x folds x classes), ties kept */
+  halving?: { factor?: number; minResource?: number; keepTies?: boolean };
   /** after each search of each seed */
   onProgress?: (seed: number, search: string) => void;
 }
@@ -66,6 +66,7 @@ export interface CompareSeed {
     evaluations: number;
     /** the same in full-fit equivalents: each trial weighs rows / all rows */
     cost: number;
+    /** the planned rungs (with ties kept, the counts promoted at the least; see `evaluations`) */
     rungs: { rows: number; candidates: number }[];
     bestParams: Params;
     /** the pick's score on the last rung, which has every row: its grid score */
@@ -81,6 +82,8 @@ export interface CompareResult {
   cv: number;
   /** halving's factor */
   factor: number;
+  /** whether halving promoted ties within noise */
+  keepTies: boolean;
   budget: number;
   gridSize: number;
   seeds: CompareSeed[];
@@ -115,7 +118,8 @@ function budgeted(run: SearchRun, bar: number, noise: number): BudgetedOutcome {
   };
 }
 
-function seedData(seed: number, cv: number): SearchData {
+/** The search rows and folds of the course's problem for one seed, as the comparison uses them. */
+export function seedData(seed: number, cv: number): SearchData {
   const raw = courseData(seed);
   const { classes, indices: y } = encodeLabels(raw.y);
   const parts = splitThreeWays(y, seed);
@@ -223,6 +227,7 @@ export async function compareSearches(
   return {
     cv,
     factor: options.halving?.factor ?? 3,
+    keepTies: options.halving?.keepTies ?? false,
     budget,
     gridSize,
     seeds,

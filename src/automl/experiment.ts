@@ -62,12 +62,13 @@ export interface AutomlOptions {
   targetScore?: number;
   /** seconds */
   timeBudget?: number;
-  /** halving: "samples" (default) or "trees", factor (3), min and max resource */
+  /** halving: "samples" (default) or "trees", factor (3), min and max resource, whether to keep ties within noise */
   halving?: {
     resource?: "samples" | "trees";
     factor?: number;
     minResource?: number;
     maxResource?: number;
+    keepTies?: boolean;
   };
   /** TPE: startup trials, gamma, candidates, batch size */
   tpe?: {
@@ -307,6 +308,7 @@ export function makeSearch(
     factor: h.factor,
     minResource,
     maxResource,
+    keepTies: h.keepTies,
   });
 }
 

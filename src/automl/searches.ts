@@ -14,6 +14,7 @@ import {
   type SearchSpace,
 } from "./space.js";
 import {
+  rankScore,
   rankTrials,
   type TrialRecord,
   type TrialRequest,
@@ -194,12 +195,44 @@ export interface HalvingOptions {
   factor?: number;
   minResource: number;
   maxResource: number;
+  /**
+   * also promote every candidate whose score is within the standard
+   * error (scoreStd / sqrt(folds)) of the last promoted one's, up to twice
+   * the rung's count (and never more than the previous rung's); default
+   * false. The last rung then has no fixed size.
+   */
+  keepTies?: boolean;
+}
+
+/**
+ * The candidates promoted from one rung: the best `keep` (ties: earlier
+ * trial) and, with `keepTies`, every further one whose score is at least
+ * the `keep`-th's minus that trial's standard error over its folds, at
+ * most `2 * keep`. Without fold scores (one split) only exact ties count.
+ */
+export function promote(
+  previous: readonly TrialRecord[],
+  keep: number,
+  keepTies: boolean,
+): TrialRecord[] {
+  const ranked = rankTrials(previous);
+  let n = Math.min(keep, ranked.length);
+  if (keepTies && n > 0 && n < ranked.length) {
+    const cut = ranked[n - 1];
+    if (cut.status === "ok" && cut.score !== null) {
+      const se = (cut.scoreStd ?? 0) / Math.sqrt(cut.scores.length);
+      const limit = Math.min(2 * keep, ranked.length);
+      while (n < limit && rankScore(ranked[n]) >= cut.score - se - 1e-12) n++;
+    }
+  }
+  return ranked.slice(0, n);
 }
 
 /**
  * Successive halving: every candidate on the smallest resource, then the
- * best 1 / factor of them (ties: earlier trial) on factor times more,
- * until the last rung; the search's best is the last rung's best.
+ * best 1 / factor of them (ties: earlier trial; with `keepTies` also
+ * those within noise of the cut) on factor times more, until the last
+ * rung; the search's best is the last rung's best.
  */
 export class HalvingSearch implements Search {
   readonly kind = "halving";
@@ -207,6 +240,7 @@ export class HalvingSearch implements Search {
   readonly rungs: Rung[];
   private readonly candidates: Params[];
   private readonly resource: "samples" | "trees";
+  private readonly keepTies: boolean;
   private rung = 0;
   private nextId = 0;
   private lastBatch: TrialRequest[] = [];
@@ -232,7 +266,14 @@ export class HalvingSearch implements Search {
       options.minResource,
       options.maxResource,
     );
-    this.total = this.rungs.reduce((a, r) => a + r.candidates, 0);
+    this.keepTies = options.keepTies ?? false;
+    // with ties kept, an upper bound: each rung at most twice its count
+    let bound = candidates.length;
+    this.total = this.rungs.reduce((a, r, i) => {
+      if (i > 0)
+        bound = Math.min(bound, (this.keepTies ? 2 : 1) * r.candidates);
+      return a + (this.keepTies ? bound : r.candidates);
+    }, 0);
   }
 
   private resourceOf(i: number): TrialResource {
@@ -249,9 +290,7 @@ export class HalvingSearch implements Search {
       const previous = done.filter((t) => ids.has(t.id));
       if (previous.length < ids.size) return null; // stopped early
       const keep = this.rungs[this.rung].candidates;
-      params = rankTrials(previous)
-        .slice(0, keep)
-        .map((t) => t.params);
+      params = promote(previous, keep, this.keepTies).map((t) => t.params);
     }
     const rung = this.rung++;
     const resource = this.resourceOf(rung);

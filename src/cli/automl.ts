@@ -59,6 +59,7 @@ interface RunFlags {
   factor?: number;
   minResource?: number;
   maxResource?: number;
+  keepTies?: boolean;
   json: boolean;
   verbose: boolean;
 }
@@ -66,6 +67,7 @@ interface RunFlags {
 interface CompareFlags {
   seeds: number;
   factor?: number;
+  keepTies?: boolean;
   minResource?: number;
   cv: number;
   budget?: number;
@@ -167,6 +169,10 @@ function runCommand(io: CliIO, setExit: (code: number) => void): Command {
       "halving: last rung's rows or trees",
       intOption(1),
     )
+    .option(
+      "--keep-ties",
+      "halving: also promote candidates within the cut's standard error (at most twice as many)",
+    )
     .option("--json", "print results as JSON", false)
     .option("-v, --verbose", "one progress line per trial on stderr", false)
     .addHelpText("after", EXAMPLES)
@@ -219,7 +225,13 @@ async function resolveRun(
       "--trials does not apply to --search grid (a grid tries every point once)",
     );
   }
-  for (const name of ["resource", "factor", "minResource", "maxResource"]) {
+  for (const name of [
+    "resource",
+    "factor",
+    "minResource",
+    "maxResource",
+    "keepTies",
+  ]) {
     if (given(name) && flags.search !== "halving") {
       const flag = "--" + name.replace(/[A-Z]/g, (c) => "-" + c.toLowerCase());
       throw new UsageError(`${flag} applies to --search halving only`);
@@ -247,6 +259,7 @@ async function resolveRun(
       factor: flags.factor,
       minResource: flags.minResource,
       maxResource: flags.maxResource,
+      ...(flags.keepTies ? { keepTies: true } : {}),
     };
   }
   if (flags.space) options.space = readSpace(flags.space);
@@ -448,6 +461,10 @@ function compareCommand(io: CliIO, setExit: (code: number) => void): Command {
       "halving: first rung's rows (2 x folds x classes)",
       intOption(1),
     )
+    .option(
+      "--keep-ties",
+      "halving: also promote candidates within the cut's standard error (at most twice as many)",
+    )
     .option("--json", "print results as JSON", false)
     .option("-v, --verbose", "one progress line per search on stderr", false)
     .action(async (flags: CompareFlags) => {
@@ -457,7 +474,11 @@ function compareCommand(io: CliIO, setExit: (code: number) => void): Command {
         cv: flags.cv,
         budget: flags.budget,
         jobs: flags.jobs,
-        halving: { factor: flags.factor, minResource: flags.minResource },
+        halving: {
+          factor: flags.factor,
+          minResource: flags.minResource,
+          keepTies: flags.keepTies,
+        },
         onProgress: (seed, search) =>
           report.report(`seed ${seed}: ${search} done`),
       });
@@ -480,7 +501,10 @@ function formatCompare(r: CompareResult, io: CliIO): string {
     `TPE and random: ${r.budget} trials each${half}; halving: factor ${r.factor}, rungs of`,
     "  " +
       rungs.map((g) => `${g.candidates} x ${g.rows}`).join(", ") +
-      " (candidates x rows)",
+      " (candidates x rows)" +
+      (r.keepTies
+        ? ";\n  also promoted: ties within the cut's se, up to twice each count"
+        : ""),
   ];
 
   const fits = (n: number | null) => (n === null ? "not" : String(n));

@@ -15,8 +15,8 @@ import {
   type SearchData,
   type TrialStore,
 } from "../../src/automl/runner.js";
-import { GridSearch } from "../../src/automl/searches.js";
-import { parseSpace } from "../../src/automl/space.js";
+import { GridSearch, HalvingSearch } from "../../src/automl/searches.js";
+import { gridPoints, parseSpace } from "../../src/automl/space.js";
 import { TpeSearch } from "../../src/automl/tpe.js";
 import type { TrialRecord } from "../../src/automl/trial.js";
 import { destroyTrialPool } from "../../src/automl/workers.js";
@@ -190,6 +190,43 @@ describe("runSearch", () => {
     expect(again.resumed).toBe(6);
     expect(again.evaluated).toBe(2);
     expect(strip(again.trials)).toEqual(strip(first.trials));
+  });
+});
+
+describe("halving with ties kept", () => {
+  it("gives the same trials when resumed from a store and with two jobs", async () => {
+    const make = () =>
+      new HalvingSearch(gridPoints(space), {
+        resource: "samples",
+        factor: 2,
+        minResource: 20,
+        maxResource: 160,
+        keepTies: true,
+      });
+    const kept = new Map<number, TrialRecord>();
+    const first = await runSearch(make(), data, {
+      model: "forest",
+      seed: 3,
+      store: { finished: new Map(), append: (r) => void kept.set(r.id, r) },
+    });
+    const plain = make().rungs.reduce((a, r) => a + r.candidates, 0);
+    expect(first.trials.length).toBeGreaterThan(plain); // ties were kept
+    expect(first.trials.length).toBeLessThanOrEqual(make().total);
+    // resume, as from a journal (JSON lines), without the last 3 trials
+    const cut = new Map<number, TrialRecord>(
+      [...kept]
+        .filter(([id]) => id < first.trials.length - 3)
+        .map(([id, r]) => [id, JSON.parse(JSON.stringify(r))]),
+    );
+    const again = await runSearch(make(), data, {
+      model: "forest",
+      seed: 3,
+      jobs: 2,
+      store: { finished: cut, append: () => {} },
+    });
+    expect(again.resumed).toBe(cut.size);
+    expect(strip(again.trials)).toEqual(strip(first.trials));
+    expect(again.best.id).toBe(first.best.id);
   });
 });
 

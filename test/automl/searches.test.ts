@@ -4,6 +4,7 @@ import {
   HalvingSearch,
   RandomSearch,
   halvingRungs,
+  promote,
   type Search,
 } from "../../src/automl/searches.js";
 import { TpeSearch } from "../../src/automl/tpe.js";
@@ -198,6 +199,68 @@ describe("HalvingSearch", () => {
         .filter((t) => t.rung === 3)
         .every((t) => t.params.maxDepth === null),
     ).toBe(true);
+  });
+
+  it("with keepTies also promotes candidates within the cut's standard error, at most twice the count", () => {
+    const search = new HalvingSearch(gridPoints(course), {
+      resource: "samples",
+      minResource: 71,
+      maxResource: 640,
+      keepTies: true,
+    });
+    expect(search.rungs.map((r) => r.candidates)).toEqual([36, 12, 4]);
+    expect(search.total).toBe(36 + 24 + 8);
+    // five folds with std 0.0447 (se 0.02); depth null scores 0.90, 7 0.89,
+    // 5 0.88, 3 0.80, less 0.0001 below 200 trees. First rung: the cut (the
+    // 12th) is a depth-7 trial at 0.89, and every depth-7 and depth-5 trial
+    // is within 0.02 of it, but only 24 in all go on. Second rung: the cut
+    // is at 0.8999 and 22 trials are within its se, but the cap is 8
+    const level: Record<string, number> = {
+      null: 0.9,
+      7: 0.89,
+      5: 0.88,
+      3: 0.8,
+    };
+    const done: TrialRecord[] = [];
+    for (let batch = search.next(done); batch; batch = search.next(done)) {
+      for (const t of batch) {
+        const m = level[String(t.params.maxDepth)];
+        const n = t.params.nEstimators === 200 ? 0 : 0.0001;
+        const s = m - n;
+        done.push({
+          ...t,
+          score: s,
+          scores: [s - 0.05, s + 0.05, s - 0.05, s + 0.05, s],
+          scoreStd: Math.sqrt((4 * 0.05 * 0.05) / 5),
+          fitSeconds: 0,
+          status: "ok",
+        });
+      }
+    }
+    const perRung = [0, 1, 2].map(
+      (r) => done.filter((t) => t.rung === r).length,
+    );
+    expect(perRung).toEqual([36, 24, 8]);
+    expect(search.best(done).params).toMatchObject({
+      maxDepth: null,
+      nEstimators: 200,
+    });
+  });
+
+  it("promote keeps the count without keepTies and only exact ties without fold scores", () => {
+    const t = (id: number, score: number): TrialRecord => ({
+      id,
+      params: { a: id },
+      score,
+      scores: [score],
+      fitSeconds: 0,
+      status: "ok",
+    });
+    const trials = [t(0, 0.8), t(1, 0.9), t(2, 0.85), t(3, 0.85), t(4, 0.7)];
+    expect(promote(trials, 2, false).map((r) => r.id)).toEqual([1, 2]);
+    expect(promote(trials, 2, true).map((r) => r.id)).toEqual([1, 2, 3]);
+    expect(promote(trials, 1, true).map((r) => r.id)).toEqual([1]);
+    expect(promote(trials, 9, true)).toHaveLength(5);
   });
 
   it("refuses nEstimators in the space when the resource is trees", () => {

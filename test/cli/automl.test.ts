@@ -121,6 +121,7 @@ describe("wasmlearn automl", () => {
     ],
     [["--trials", "5"], /--trials does not apply to --search grid/],
     [["--factor", "2"], /--factor applies to --search halving only/],
+    [["--keep-ties"], /--keep-ties applies to --search halving only/],
     [
       ["--search", "halving", "--trials", "9"],
       /--trials does not apply to --search halving over a space without float ranges/,
@@ -303,7 +304,13 @@ describe("wasmlearn automl compare", () => {
     ]);
     expect(code).toBe(0);
     const r = JSON.parse(stdout);
-    expect(r).toMatchObject({ cv: 2, budget: 4, factor: 2, gridSize: 36 });
+    expect(r).toMatchObject({
+      cv: 2,
+      budget: 4,
+      factor: 2,
+      keepTies: false,
+      gridSize: 36,
+    });
     const s = r.seeds[0];
     expect(s.grid.fits).toBe(36);
     expect(s.tpe.fits).toBe(4);
