@@ -193,9 +193,14 @@ async function runFusionDemo(o) {
     });
     const seconds = (performance.now() - t0) / 1000;
     showFusion(result, models, seconds);
-    const workers = models.includes("forest")
-      ? ` (forests in ${o.jobs} Web Worker${o.jobs === 1 ? "" : "s"})`
-      : "";
+    // with one job the trees grow on this page; with more, in that many
+    // Web Workers (never more than there are trees)
+    const jobs = Math.min(o.jobs, o.trees ?? o.jobs);
+    const workers = !models.includes("forest")
+      ? ""
+      : jobs <= 1
+        ? " (forests grown on this page: choose 2 workers or more to keep it responsive)"
+        : ` (forests in ${jobs} Web Workers)`;
     setStatus(
       "fusion-status",
       "done",
@@ -331,7 +336,7 @@ async function trainDiffusion(o) {
     setStatus(
       "diffusion-status",
       "done",
-      `trained ${trained.nSteps} Adam steps in ${trained.seconds.toFixed(1)} s in a Web Worker; ` +
+      `trained ${trained.nSteps} Adam step${trained.nSteps === 1 ? "" : "s"} in ${trained.seconds.toFixed(1)} s in a Web Worker; ` +
         `sine residual of ${n} samples ${quality.toFixed(3)} against ${noiseQuality.toFixed(3)} for pure noise`,
     );
     return {

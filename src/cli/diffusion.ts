@@ -602,7 +602,7 @@ export function formatTrain(
   return (
     [
       `Noise predictor: MLP ${s.length + 32}-${s.hiddenSizes.join("-")}-${s.length} (SiLU), ${s.schedule} schedule, T = ${s.steps}`,
-      `trained on ${s.data} (${s.nTrain} x ${s.length}), ${s.epochs} epochs, ${s.nSteps} Adam steps, ${s.backend} kernels`,
+      `trained on ${s.data} (${s.nTrain} x ${s.length}), ${s.epochs} epoch${s.epochs === 1 ? "" : "s"}, ${s.nSteps} Adam step${s.nSteps === 1 ? "" : "s"}, ${s.backend} kernels`,
       "",
       lineChart([{ name: "training loss", values: s.losses }], {
         width,

@@ -20,8 +20,15 @@ import {
   type MfeatView,
 } from "./mfeat-views.js";
 
-/** The shipped data/mfeat/ folder, relative to this module (dist/data/). */
-const MFEAT_BASE = new URL("../../data/mfeat/", import.meta.url);
+/**
+ * The shipped data/mfeat/ folder, relative to this module (dist/data/).
+ * A bundled page does not carry it: copy the folder to where the page is
+ * served and pass its URL as `baseUrl`.
+ */
+const MFEAT_BASE = new URL(
+  /* @vite-ignore */ "../../data/mfeat/",
+  import.meta.url,
+);
 
 /**
  * Fetches a CSV file, gzip-compressed or not, and parses it with

@@ -150,8 +150,17 @@ function isNode(): boolean {
   );
 }
 
+/**
+ * The Node pool's module, named through a variable: a bundler building for
+ * browsers (Vite, Rollup, webpack) must not follow this import into
+ * piscina and node:*, which only Node runs.
+ */
+const NODE_POOL = "../parallel/pool.js";
+
 async function nodeParallel(): Promise<Parallel> {
-  const pool = await import("../parallel/pool.js");
+  const pool = (await import(
+    /* @vite-ignore */ /* webpackIgnore: true */ NODE_POOL
+  )) as typeof import("../parallel/pool.js");
   return {
     resolveJobs: pool.resolveJobs,
     run: (task, threads) =>

@@ -76,10 +76,12 @@ function dispatch(): void {
 }
 
 function startWorker(): Worker {
-  return new Worker(forestWebWorkerUrl(), {
-    type: "module",
-    name: "wasmlearn-forest",
-  });
+  // written out in full, not through forestWebWorkerUrl(): bundlers such
+  // as Vite find a worker by this exact pattern and emit its script
+  return new Worker(
+    new URL("../models/forest-web-worker.js", import.meta.url),
+    { type: "module", name: "wasmlearn-forest" },
+  );
 }
 
 function runOn(worker: Worker, job: Job): void {

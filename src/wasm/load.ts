@@ -52,6 +52,9 @@ const SIMD_PROBE = new Uint8Array([
   0x0a, 0x08, 0x01, 0x06, 0x00, 0x41, 0x00, 0xfd, 0x0f, 0x0b, // code
 ]);
 
+/** Node's file API, named through a variable so browser bundles leave it out. */
+const NODE_FS = "node:fs/promises";
+
 let instance: WasmExports | null = null;
 let compiled: WebAssembly.Module | null = null;
 let loading: Promise<WasmExports> | null = null;
@@ -184,7 +187,9 @@ export async function compileWasm(
   }
   const url = new URL(String(source), SIMD_URL);
   if (url.protocol === "file:" && isNode()) {
-    const fs = await import("node:fs/promises");
+    const fs = (await import(
+      /* @vite-ignore */ /* webpackIgnore: true */ NODE_FS
+    )) as typeof import("node:fs/promises");
     return WebAssembly.compile(await fs.readFile(url));
   }
   let response: Response;
@@ -208,7 +213,16 @@ export async function compileWasm(
       // fall through to compiling from bytes
     }
   }
-  return WebAssembly.compile(await response.arrayBuffer());
+  try {
+    return await WebAssembly.compile(await response.arrayBuffer());
+  } catch (err) {
+    // e.g. a dev server's HTML page in place of a missing file
+    const got = type ? ` (${type})` : "";
+    throw new WasmLoadError(
+      `cannot load wasm from ${url.href}: the server answered HTTP ${response.status}${got}, ` +
+        `which is not a wasm module: ${(err as Error).message}`,
+    );
+  }
 }
 
 function isOptions(arg: unknown): arg is ReadyOptions {

@@ -19,6 +19,11 @@ beforeAll(async () => {
       res
         .writeHead(200, { "content-type": "application/octet-stream" })
         .end(bytes);
+    } else if (req.url === "/fallback.wasm") {
+      // what a dev server sends for a path it does not know: its app page
+      res
+        .writeHead(200, { "content-type": "text/html" })
+        .end("<!doctype html><title>app</title>");
     } else {
       res.writeHead(404, { "content-type": "text/plain" }).end("not found");
     }
@@ -48,6 +53,14 @@ describe("compileWasm", () => {
   it("names the URL and the status on a 404", async () => {
     await expect(compileWasm(`${base}/missing.wasm`)).rejects.toThrow(
       new WasmLoadError(`cannot load wasm from ${base}/missing.wasm: HTTP 404`),
+    );
+  });
+
+  it("names the URL when the server answers with something that is not wasm", async () => {
+    await expect(compileWasm(`${base}/fallback.wasm`)).rejects.toThrow(
+      new RegExp(
+        `^cannot load wasm from ${base}/fallback\\.wasm: the server answered HTTP 200 \\(text/html\\), which is not a wasm module: `,
+      ),
     );
   });
 
