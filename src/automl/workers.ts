@@ -4,37 +4,20 @@
  * and a search's trials fit their forests with one thread each.
  * Idle workers are unreferenced and exit after IDLE_TIMEOUT_MS.
  */
-import { existsSync } from "node:fs";
-import { fileURLToPath } from "node:url";
 import { Piscina } from "piscina";
 import { IDLE_TIMEOUT_MS } from "../parallel/pool.js";
 import type { FoldResult } from "./evaluate.js";
 import type { TrialWorkerTask } from "./trial-worker.js";
+import { compiledWorkerUrl } from "../parallel/worker-url.js";
 
 let pool: Piscina | null = null;
 let poolThreads = 0;
 /** Pools replaced by one of another size; their workers exit when idle. */
 const retired = new Set<Piscina>();
 
-/**
- * The compiled worker script: dist/automl/trial-worker.js, next to this
- * module when it runs compiled, mapped from src/ to dist/ when it runs
- * from sources (vitest, tsx), as for the forest worker.
- * @throws Error when the script has not been built (npm run build)
- */
+/** The compiled worker script, dist/automl/trial-worker.js. */
 export function trialWorkerUrl(base: string = import.meta.url): URL {
-  const url = new URL(
-    base.endsWith(".ts")
-      ? "../../dist/automl/trial-worker.js"
-      : "./trial-worker.js",
-    base,
-  );
-  if (!existsSync(fileURLToPath(url))) {
-    throw new Error(
-      `the automl worker script ${fileURLToPath(url)} is missing: run npm run build`,
-    );
-  }
-  return url;
+  return compiledWorkerUrl(base, "automl/trial-worker.js", "the automl worker");
 }
 
 /** Runs one fold in the pool, which is (re)made with `threads` workers. */

@@ -28,8 +28,13 @@ import {
   type Params,
 } from "../automl/space.js";
 import { readCsvFile, readTextFile } from "../data/files.js";
-import { progress, UsageError, type CliIO } from "./io.js";
-import { choiceOption, intOption, positiveOption } from "./parse.js";
+import { progress, UsageError, wireCommand, type CliIO } from "./io.js";
+import {
+  choiceOption,
+  fractionOption,
+  intOption,
+  positiveOption,
+} from "./parse.js";
 
 const EXAMPLES = `
 Examples:
@@ -76,24 +81,6 @@ interface CompareFlags {
   verbose: boolean;
 }
 
-/** A score in (0, 1]. */
-function scoreOption(value: string): number {
-  const n = Number(value);
-  if (value.trim() === "" || !(n > 0 && n <= 1)) {
-    throw new InvalidArgumentError(
-      `must be a number in (0, 1], got "${value}"`,
-    );
-  }
-  return n;
-}
-
-function wire(cmd: Command, io: CliIO): Command {
-  return cmd.exitOverride().configureOutput({
-    writeOut: (s) => io.stdout(s),
-    writeErr: (s) => io.stderr(s),
-  });
-}
-
 /** Defines the command and its subcommands; `io` receives all output. */
 export function automlCommand(
   io: CliIO,
@@ -104,8 +91,8 @@ export function automlCommand(
       "hyper-parameter search: grid, random, TPE or successive halving, with cross-validation",
     )
     .addHelpText("after", EXAMPLES)
-    .addCommand(wire(runCommand(io, setExit), io), { isDefault: true })
-    .addCommand(wire(compareCommand(io, setExit), io));
+    .addCommand(wireCommand(runCommand(io, setExit), io), { isDefault: true })
+    .addCommand(wireCommand(compareCommand(io, setExit), io));
 }
 
 function runCommand(io: CliIO, setExit: (code: number) => void): Command {
@@ -147,7 +134,7 @@ function runCommand(io: CliIO, setExit: (code: number) => void): Command {
     )
     .option("--data <file>", "your CSV data (header row; may be gzipped)")
     .option("--label <column>", "label column of --data")
-    .option("--target <score>", "stop once a trial scores this", scoreOption)
+    .option("--target <score>", "stop once a trial scores this", fractionOption)
     .option(
       "--time-budget <s>",
       "start no new fit after this many seconds",

@@ -28,7 +28,7 @@ import {
 import { denoisingLoss, trainNoisePredictor } from "../diffusion/train.js";
 import { readTextFile } from "../data/files.js";
 import { Rng } from "../kernels/rng.js";
-import { progress, UsageError, type CliIO } from "./io.js";
+import { progress, UsageError, wireCommand, type CliIO } from "./io.js";
 import { choiceOption, intOption, positiveOption } from "./parse.js";
 
 const EXAMPLES = `
@@ -87,12 +87,6 @@ function nonNegativeOption(value: string): number {
 }
 
 /** Subcommands share the parent's output and exit handling. */
-function wire(cmd: Command, io: CliIO): Command {
-  return cmd.exitOverride().configureOutput({
-    writeOut: (s) => io.stdout(s),
-    writeErr: (s) => io.stderr(s),
-  });
-}
 
 /** Defines the command and its subcommands; `io` receives all output. */
 export function diffusionCommand(
@@ -139,9 +133,9 @@ export function diffusionCommand(
       "diffusion models: the course's demo (default), training a noise predictor, sampling",
     )
     .addHelpText("after", EXAMPLES)
-    .addCommand(wire(course, io), { isDefault: true })
-    .addCommand(wire(trainCommand(io, setExit), io))
-    .addCommand(wire(sampleCommand(io, setExit), io));
+    .addCommand(wireCommand(course, io), { isDefault: true })
+    .addCommand(wireCommand(trainCommand(io, setExit), io))
+    .addCommand(wireCommand(sampleCommand(io, setExit), io));
 }
 
 function trainCommand(io: CliIO, setExit: (code: number) => void): Command {

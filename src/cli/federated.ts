@@ -21,8 +21,13 @@ import type {
   Scores,
 } from "../federated/experiment.js";
 import { ALGORITHMS, type Algorithm } from "../federated/protocol.js";
-import { progress, UsageError, type CliIO } from "./io.js";
-import { choiceOption, intOption, positiveOption } from "./parse.js";
+import { progress, UsageError, wireCommand, type CliIO } from "./io.js";
+import {
+  choiceOption,
+  fractionOption,
+  intOption,
+  positiveOption,
+} from "./parse.js";
 
 const EXAMPLES = `
 Examples:
@@ -90,24 +95,6 @@ function nonNegative(value: string): number {
   return n;
 }
 
-/** A fraction in (0, 1]. */
-function fraction(value: string): number {
-  const n = Number(value);
-  if (value.trim() === "" || !(n > 0 && n <= 1)) {
-    throw new InvalidArgumentError(
-      `must be a number in (0, 1], got "${value}"`,
-    );
-  }
-  return n;
-}
-
-function wire(cmd: Command, io: CliIO): Command {
-  return cmd.exitOverride().configureOutput({
-    writeOut: (s) => io.stdout(s),
-    writeErr: (s) => io.stderr(s),
-  });
-}
-
 /** The options every training command shares. */
 function trainingOptions(cmd: Command): Command {
   return cmd
@@ -131,7 +118,12 @@ function trainingOptions(cmd: Command): Command {
       1,
     )
     .option("--mu <x>", "FedProx proximal strength (default 0.1)", nonNegative)
-    .option("--fraction <x>", "share of clients sampled per round", fraction, 1)
+    .option(
+      "--fraction <x>",
+      "share of clients sampled per round",
+      fractionOption,
+      1,
+    )
     .option("--secure", "secure aggregation (pairwise masks)", false)
     .option(
       "--dp-noise <z>",
@@ -248,9 +240,9 @@ export function federatedCommand(
       "federated learning: FedAvg/FedProx or a federated forest, simulated or over WebSocket",
     )
     .addHelpText("after", EXAMPLES)
-    .addCommand(wire(runCommand(io, setExit), io), { isDefault: true })
-    .addCommand(wire(serveCommand(io, setExit), io))
-    .addCommand(wire(joinCommand(io, setExit), io));
+    .addCommand(wireCommand(runCommand(io, setExit), io), { isDefault: true })
+    .addCommand(wireCommand(serveCommand(io, setExit), io))
+    .addCommand(wireCommand(joinCommand(io, setExit), io));
 }
 
 function runCommand(io: CliIO, setExit: (code: number) => void): Command {

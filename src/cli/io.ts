@@ -3,6 +3,7 @@
  * the terminal width and whether colour is allowed. The entry point gets
  * these injected, so tests run commands in-process and read what they wrote.
  */
+import type { Command } from "commander";
 
 /** Output channels and terminal facts for one CLI run. */
 export interface CliIO {
@@ -81,4 +82,15 @@ export function progress(io: CliIO, verbose: boolean) {
       shown = false;
     },
   };
+}
+
+/**
+ * Makes a command (or subcommand) throw instead of exiting and write its
+ * help and errors through `io`, as main() expects of every command.
+ */
+export function wireCommand(cmd: Command, io: CliIO): Command {
+  return cmd.exitOverride().configureOutput({
+    writeOut: (s) => io.stdout(s),
+    writeErr: (s) => io.stderr(s),
+  });
 }

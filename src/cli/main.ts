@@ -13,7 +13,7 @@ import { overviewCommand } from "./overview.js";
 import { federatedCommand } from "./federated.js";
 import { demoCommand } from "./demo.js";
 import { automlCommand } from "./automl.js";
-import { processIO, UsageError, type CliIO } from "./io.js";
+import { processIO, UsageError, wireCommand, type CliIO } from "./io.js";
 
 const VERSION = "0.1.0";
 
@@ -83,13 +83,7 @@ export async function main(
     demoCommand(io, setExit),
     automlCommand(io, setExit),
   ];
-  for (const cmd of commands) {
-    cmd.exitOverride().configureOutput({
-      writeOut: (s) => io.stdout(s),
-      writeErr: (s) => io.stderr(s),
-    });
-    program.addCommand(cmd);
-  }
+  for (const cmd of commands) program.addCommand(wireCommand(cmd, io));
 
   try {
     await program.parseAsync(argv as string[], { from: "user" });

@@ -25,6 +25,17 @@ export function positiveOption(value: string): number {
   return n;
 }
 
+/** A number in (0, 1]: a fraction of clients, a target accuracy. */
+export function fractionOption(value: string): number {
+  const n = Number(value);
+  if (value.trim() === "" || !(n > 0 && n <= 1)) {
+    throw new InvalidArgumentError(
+      `must be a number in (0, 1], got "${value}"`,
+    );
+  }
+  return n;
+}
+
 /** A test size: a fraction in (0, 1) or a whole number of rows >= 1. */
 export function testSizeOption(value: string): number {
   const n = Number(value);

@@ -6,8 +6,6 @@
  * for quick tests of the algorithms.
  */
 import { FederationError } from "../errors.js";
-import { existsSync } from "node:fs";
-import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
 import type { BackendName } from "../backend.js";
 import {
@@ -22,6 +20,7 @@ import { loadClientData, type ClientDataSpec } from "./data.js";
 import { LocalClient } from "./local.js";
 import type { ClientHello, ClientReply, ServerRequest } from "./protocol.js";
 import type { WorkerInit } from "./worker.js";
+import { compiledWorkerUrl } from "../parallel/worker-url.js";
 
 /** Options of {@link simulate}. */
 export interface SimulationOptions extends FederatedOptions {
@@ -41,23 +40,9 @@ export interface SimulationResult extends FederatedRun {
   clientNames: string[];
 }
 
-/**
- * The compiled worker script: dist/federated/worker.js, next to this
- * module when it runs compiled, mapped from src/ to dist/ when it runs
- * from sources (vitest, tsx).
- * @throws Error when it has not been built (npm run build)
- */
+/** The compiled worker script, dist/federated/worker.js. */
 export function workerUrl(base: string = import.meta.url): URL {
-  const url = new URL(
-    base.endsWith(".ts") ? "../../dist/federated/worker.js" : "./worker.js",
-    base,
-  );
-  if (!existsSync(fileURLToPath(url))) {
-    throw new Error(
-      `the federated worker script ${fileURLToPath(url)} is missing: run npm run build`,
-    );
-  }
-  return url;
+  return compiledWorkerUrl(base, "federated/worker.js", "the federated worker");
 }
 
 /**

@@ -9,10 +9,9 @@
  * grown to the size of the largest fit it ran) to the system.
  * `destroyWorkerPool()` ends them at once.
  */
-import { existsSync } from "node:fs";
 import { availableParallelism } from "node:os";
-import { fileURLToPath } from "node:url";
 import { Piscina } from "piscina";
+import { compiledWorkerUrl } from "./worker-url.js";
 
 /** Idle workers exit after this long, milliseconds. */
 export const IDLE_TIMEOUT_MS = 10_000;
@@ -22,30 +21,13 @@ let poolThreads = 0;
 /** Smaller pools replaced by a larger one; their workers exit when idle. */
 const retired = new Set<Piscina>();
 
-/**
- * The compiled worker script. A worker thread cannot run TypeScript, so
- * this is always dist/models/forest-worker.js: next to this module when
- * it runs compiled (dist/parallel/pool.js, the CLI and the package), and
- * mapped from src/ to dist/ when it runs from sources (src/parallel/pool.ts
- * under vitest or tsx). The mapping depends only on this module's own URL,
- * not on the working directory; the price is that dist/ must be built
- * (`npm run build`, which `npm test` runs first) and current.
- * @throws Error when the script has not been built
- */
+/** The compiled worker script, dist/models/forest-worker.js. */
 export function forestWorkerUrl(base: string = import.meta.url): URL {
-  const fromSources = base.endsWith(".ts");
-  const url = new URL(
-    fromSources
-      ? "../../dist/models/forest-worker.js"
-      : "../models/forest-worker.js",
+  return compiledWorkerUrl(
     base,
+    "models/forest-worker.js",
+    "the forest worker",
   );
-  if (!existsSync(fileURLToPath(url))) {
-    throw new Error(
-      `the forest worker script ${fileURLToPath(url)} is missing: run npm run build`,
-    );
-  }
-  return url;
 }
 
 /**

@@ -50,6 +50,50 @@ function cli(args: string[]) {
   return { child, exit, out: () => stdout, err: () => stderr };
 }
 
+/** Resolves with the first match of `pattern` in a child's stderr (10 s at most). */
+function waitForStderr(
+  child: ReturnType<typeof cli>,
+  pattern: RegExp,
+): Promise<RegExpExecArray> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(
+      () => reject(new Error(`no ${pattern} in: ${child.err()}`)),
+      10_000,
+    );
+    const look = () => {
+      const m = pattern.exec(child.err());
+      if (!m) return;
+      clearTimeout(timer);
+      child.child.stderr!.off("data", look);
+      resolve(m);
+    };
+    child.child.stderr!.on("data", look);
+    look();
+  });
+}
+
+/** The ws:// URL a `federated serve` child listens on. */
+async function serveUrl(server: ReturnType<typeof cli>): Promise<string> {
+  return (
+    await waitForStderr(server, /listening on (ws:\/\/127\.0\.0\.1:\d+)/)
+  )[1];
+}
+
+/** A `federated join` child for the given CSV file with label column y. */
+function joinCli(url: string, file: string, ...more: string[]) {
+  return cli([
+    "federated",
+    "join",
+    "--server",
+    url,
+    "--data",
+    file,
+    "--label",
+    "y",
+    ...more,
+  ]);
+}
+
 describe("federated serve and join over loopback", () => {
   it("a server and three client processes give the simulation's model", async () => {
     const files = [0, 1, 2].map(clientCsv);
@@ -66,33 +110,8 @@ describe("federated serve and join over loopback", () => {
       "20",
       "--json",
     ]);
-    const url = await new Promise<string>((resolve, reject) => {
-      const timer = setTimeout(
-        () => reject(new Error(`no port: ${server.err()}`)),
-        10_000,
-      );
-      server.child.stderr!.on("data", () => {
-        const m = /listening on (ws:\/\/127\.0\.0\.1:\d+)/.exec(server.err());
-        if (m) {
-          clearTimeout(timer);
-          resolve(m[1]);
-        }
-      });
-    });
-    const clients = files.map((f) =>
-      cli([
-        "federated",
-        "join",
-        "--server",
-        url,
-        "--data",
-        f,
-        "--label",
-        "y",
-        "--timeout",
-        "20",
-      ]),
-    );
+    const url = await serveUrl(server);
+    const clients = files.map((f) => joinCli(url, f, "--timeout", "20"));
     const codes = await Promise.all([
       server.exit,
       ...clients.map((c) => c.exit),
@@ -292,37 +311,11 @@ describe("federated serve and join over loopback", () => {
       "100000",
       "--json",
     ]);
-    const url = await new Promise<string>((resolve) => {
-      const poll = setInterval(() => {
-        const m = /listening on (ws:\/\/\S+)/.exec(server.err());
-        if (m) {
-          clearInterval(poll);
-          resolve(m[1]);
-        }
-      }, 20);
-    });
-    const join = (file: string) =>
-      cli([
-        "federated",
-        "join",
-        "--server",
-        url,
-        "--data",
-        file,
-        "--label",
-        "y",
-      ]);
-    const stays = join(files[0]);
-    const leaves = join(files[1]);
+    const url = await serveUrl(server);
+    const stays = joinCli(url, files[0]);
+    const leaves = joinCli(url, files[1]);
     // let a few rounds complete, then one client goes
-    await new Promise<void>((resolve) => {
-      const poll = setInterval(() => {
-        if (/round\s+5\//.test(server.err())) {
-          clearInterval(poll);
-          resolve();
-        }
-      }, 20);
-    });
+    await waitForStderr(server, /round\s+5\//);
     leaves.child.kill("SIGKILL");
     expect(await server.exit).toBe(1);
     const out = JSON.parse(server.out());
