@@ -180,6 +180,12 @@ function runCommand(io: CliIO, setExit: (code: number) => void): Command {
       }
       const result = await runAutoml(options);
       report.done();
+      const ran = result.trials.length;
+      if (flags.trials !== undefined && ran < flags.trials && !result.stopped) {
+        io.stderr(
+          `note: --trials ${flags.trials} asked for more trials than the space has points; all ${ran} ran\n`,
+        );
+      }
       if (flags.json) io.stdout(JSON.stringify(result, null, 2) + "\n");
       else io.stdout(formatRun(result, io, flags.jobs));
       setExit(0);

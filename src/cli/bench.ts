@@ -72,7 +72,7 @@ export function benchCommand(
     )
     .option(
       "--rows <list>",
-      "rows of the logistic and forest problems, 20 features, 10 to 10^7 (default 1000,10000,100000)",
+      "rows of the logistic and forest problems (20 features) and signals of the diffusion loops, 10 to 10^7 (default 1000,10000,100000)",
       sizeList(10_000_000, 10),
     )
     .option("--trees <n>", "trees per forest fit", intOption(1, 10_000), 100)

@@ -260,6 +260,28 @@ describe("wasmlearn automl", () => {
     );
   });
 
+  it("says so when --trials asks for more than the space has", async () => {
+    const space = spaceFile(
+      "small.json",
+      '{"maxDepth": [2, 3], "nEstimators": [5]}',
+    );
+    const { code, stdout, stderr } = await runCli([
+      "automl",
+      "--search",
+      "random",
+      "--trials",
+      "5",
+      "--space",
+      space,
+      "--json",
+    ]);
+    expect(code).toBe(0);
+    expect(JSON.parse(stdout).trials).toHaveLength(2);
+    expect(stderr).toBe(
+      "note: --trials 5 asked for more trials than the space has points; all 2 ran\n",
+    );
+  });
+
   it("refuses a FIFO, a directory and a missing directory as the journal, without waiting", async () => {
     const fifo = join(dir, "journal.fifo");
     execFileSync("mkfifo", [fifo]);
