@@ -16,10 +16,60 @@ import { compiledWorkerUrl } from "./worker-url.js";
 /** Idle workers exit after this long, milliseconds. */
 export const IDLE_TIMEOUT_MS = 10_000;
 
-let pool: Piscina | null = null;
-let poolThreads = 0;
-/** Smaller pools replaced by a larger one; their workers exit when idle. */
-const retired = new Set<Piscina>();
+/**
+ * A piscina pool of one worker script that is replaced when a caller
+ * needs another size. A replaced pool may still be running tasks: it is
+ * retired, and its workers drain and exit when idle (or at `destroy`).
+ */
+export class ResizablePool {
+  private pool: Piscina | null = null;
+  private threads = 0;
+  private readonly retired = new Set<Piscina>();
+
+  /**
+   * @param script the compiled worker script, resolved on first use
+   * @param reuseLarger keep a pool with more threads than asked for
+   *   (otherwise a pool of exactly `threads` is made)
+   */
+  constructor(
+    private readonly script: () => URL,
+    private readonly reuseLarger: boolean,
+  ) {}
+
+  /** The pool with room for `threads` workers, made or remade as needed. */
+  get(threads: number): Piscina {
+    const fits = this.reuseLarger
+      ? this.threads >= threads
+      : this.threads === threads;
+    if (this.pool && fits) return this.pool;
+    if (this.pool) this.retired.add(this.pool);
+    this.pool = new Piscina({
+      filename: this.script().href,
+      minThreads: 0,
+      maxThreads: threads,
+      idleTimeout: IDLE_TIMEOUT_MS,
+    });
+    this.threads = threads;
+    return this.pool;
+  }
+
+  /** Live worker threads of the current pool (0 before its first use). */
+  get workerCount(): number {
+    return this.pool ? this.pool.threads.length : 0;
+  }
+
+  /** Ends every worker now (running tasks fail); later calls start anew. */
+  async destroy(): Promise<void> {
+    const all = [...this.retired, ...(this.pool ? [this.pool] : [])];
+    this.pool = null;
+    this.threads = 0;
+    this.retired.clear();
+    await Promise.all(all.map((p) => p.destroy()));
+  }
+}
+
+/** The forests' pool: a smaller pool is replaced by a larger one. */
+const forests = new ResizablePool(() => forestWorkerUrl(), true);
 
 /** The compiled worker script, dist/models/forest-worker.js. */
 export function forestWorkerUrl(base: string = import.meta.url): URL {
@@ -41,19 +91,7 @@ export function resolveJobs(nJobs: number): number {
 
 /** The shared pool, with room for at least `threads` workers. */
 export function workerPool(threads: number): Piscina {
-  if (pool && poolThreads >= threads) return pool;
-  if (pool) {
-    // a fit may still be running on it: let its workers drain and time out
-    retired.add(pool);
-  }
-  pool = new Piscina({
-    filename: forestWorkerUrl().href,
-    minThreads: 0,
-    maxThreads: threads,
-    idleTimeout: IDLE_TIMEOUT_MS,
-  });
-  poolThreads = threads;
-  return pool;
+  return forests.get(threads);
 }
 
 /**
@@ -61,15 +99,11 @@ export function workerPool(threads: number): Piscina {
  * fits create a new pool. Optional: idle workers never keep the process
  * alive.
  */
-export async function destroyWorkerPool(): Promise<void> {
-  const all = [...retired, ...(pool ? [pool] : [])];
-  pool = null;
-  poolThreads = 0;
-  retired.clear();
-  await Promise.all(all.map((p) => p.destroy()));
+export function destroyWorkerPool(): Promise<void> {
+  return forests.destroy();
 }
 
 /** Live worker threads of the current pool (0 before the first parallel fit). */
 export function workerCount(): number {
-  return pool ? pool.threads.length : 0;
+  return forests.workerCount;
 }
