@@ -8,7 +8,9 @@
 import { Command, InvalidArgumentError } from "commander";
 import { BACKENDS, type BackendName } from "../backend.js";
 import { formatTable, lineChart } from "../charts/index.js";
+import type { Label } from "../data/dataset.js";
 import { readCsvFile } from "../data/files.js";
+import { encodeLabels } from "../data/labels.js";
 import {
   roundSummary,
   StoppedRunError,
@@ -637,9 +639,9 @@ function sortClassNames(names: Iterable<string>): string[] {
   const numeric = all.every(
     (c) => c.trim() !== "" && Number.isFinite(Number(c)),
   );
-  return numeric
-    ? all.sort((a, b) => Number(a) - Number(b))
-    : all.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  // the models' own class order (encodeLabels), on the labels' kind
+  const labels: Label[] = numeric ? all.map(Number) : all;
+  return encodeLabels(labels).classes.map(String);
 }
 
 /** Global, centralised and local-only models' accuracy and log-loss. */
